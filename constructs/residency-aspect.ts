@@ -1,0 +1,98 @@
+import { IConstruct } from "constructs";
+import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformElement, TerraformLocal, TerraformOutput, TerraformVariable, Tokenization } from "cdktf";
+import { judgeLocation, ProviderLocations, ResidencyPolicy, tableForTerraformProvider, LOCATION_TABLES } from "../lib/residency";
+
+/** Attribute names that say where something is. Matched anywhere in a block, at any depth. */
+const LOCATION_KEY = /^(location|locations|region|regions|zone|zones|datacenter|network_zone|node_locations|endpoint|minio_server|minio_region|[a-z0-9_]+_(location|locations|region|zone|zones))$/;
+/** Names that look like places but are not: time zones, and DNS zones. */
+const NOT_A_LOCATION = new Set(["time_zone", "timezone", "managed_zone", "zone_id", "zone_name", "dns_zone"]);
+/** In DNS resources `zone` names a DNS zone, not a place. */
+const DNS_TYPE = /(^|_)(dns|rrset|zone|record)(_|$)/;
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** A state backend's storage is judged by the table of the provider that hosts it. */
+const BACKEND_TABLES: Record<string, ProviderLocations> = { s3: LOCATION_TABLES.hetzner, gcs: LOCATION_TABLES.gcp };
+
+/** Metadata key a construct uses to declare a location that is not among its attributes (e.g. a GCS state bucket's). */
+export const DECLARED_LOCATION = "residency:location";
+
+export interface Violation {
+  readonly path: string;
+  readonly attribute: string;
+  readonly value: string;
+  readonly reason: string;
+}
+
+/**
+ * Enforces a residency policy over the synthesized tree: every location-bearing attribute of every
+ * resource, data source, provider and backend must be in the policy's allowlist. A value the tables
+ * do not know is refused too (fail closed). Violations are error annotations, which fail synth and
+ * name the construct path, attribute, value and policy.
+ */
+export class ResidencyAspect implements IAspect {
+  private readonly visited = new WeakSet<IConstruct>();
+  readonly violations: Violation[] = [];
+
+  constructor(readonly policy: ResidencyPolicy) {}
+
+  visit(node: IConstruct): void {
+    // Idempotent: main.ts runs it over every stack before cdktf's own synth runs it again.
+    if (this.visited.has(node)) return;
+    this.visited.add(node);
+    if (!(node instanceof TerraformElement) || node instanceof TerraformOutput || node instanceof TerraformVariable || node instanceof TerraformLocal) return;
+
+    const json = Tokenization.resolve(node.toTerraform(), { scope: node, resolver: RESOLVER }) as Record<string, any>;
+    for (const [type, attributes] of blocksOf(json)) {
+      const table = type.startsWith("backend:") ? BACKEND_TABLES[type.slice("backend:".length)] : tableForTerraformProvider(type.split("_")[0]);
+      if (!table) continue;
+      for (const [attribute, value] of locationValues(attributes, type)) this.judge(node, table, attribute, value);
+      for (const entry of node.node.metadata.filter((m) => m.type === DECLARED_LOCATION)) this.judge(node, table, "(declared location)", String(entry.data));
+    }
+  }
+
+  private judge(node: IConstruct, table: ProviderLocations, attribute: string, value: string): void {
+    const verdict = judgeLocation(this.policy, table, value);
+    if (verdict.allowed) return;
+    const violation = { path: node.node.path, attribute, value, reason: verdict.reason };
+    this.violations.push(violation);
+    Annotations.of(node).addError(`residency policy "${this.policy.name}": ${violation.path} ${attribute} = "${value}": ${verdict.reason}`);
+  }
+}
+
+/** The blocks a construct synthesizes, keyed by resource/provider type, or `backend:<kind>`. */
+function* blocksOf(json: Record<string, any>): Generator<[string, unknown]> {
+  for (const section of ["resource", "data"]) {
+    for (const [type, byName] of Object.entries(json[section] ?? {})) {
+      for (const attributes of Object.values(byName as object)) yield [type, attributes];
+    }
+  }
+  for (const [type, configs] of Object.entries(json.provider ?? {})) {
+    for (const attributes of configs as unknown[]) yield [type, attributes];
+  }
+  for (const [kind, attributes] of Object.entries(json.terraform?.backend ?? {})) yield [`backend:${kind}`, attributes];
+}
+
+/** Every literal location value in a block, with its attribute path. References (`${...}`) are judged where they point. */
+function* locationValues(value: unknown, type: string, path = ""): Generator<[string, string]> {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) yield* locationValues(v, type, `${path}[${i}]`);
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  for (const [key, v] of Object.entries(value)) {
+    const attribute = path ? `${path}.${key}` : key;
+    const isLocation = (LOCATION_KEY.test(key) || key === "endpoints") && !NOT_A_LOCATION.has(key) && !(key === "zone" && DNS_TYPE.test(type));
+    if (isLocation) {
+      for (const [p, s] of strings(v, attribute)) if (!s.includes("${")) yield [p, s];
+    } else {
+      yield* locationValues(v, type, attribute);
+    }
+  }
+}
+
+function* strings(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === "string") yield [path, value];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`);
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
+}

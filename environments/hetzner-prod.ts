@@ -1,0 +1,16 @@
+import { defineEnvironment } from "../lib/environment";
+
+export default defineEnvironment({
+  provider: "hetzner",
+  residency: "eu-sovereign",
+  location: "fsn1",
+  service: { image: "ghcr.io/acme/api:1.4.2", replicas: 2, size: "cx33", healthPath: "/healthz" },
+  database: { size: "cx33", storageGb: 40, postgres: 15 },
+  bucket: { versioning: true },
+  dns: { provider: "hetzner", zone: "acme.de", record: "api" },
+  backups: { retentionDays: 30, schedule: "daily" },
+  network: { cidr: "10.10.0.0/16", adminCidrs: ["198.51.100.0/24"] },
+  sshKeys: ["ops"],
+  protect: true,
+  state: { backend: "s3", bucket: "acme-tfstate", location: "fsn1", key: "hetzner-prod/terraform.tfstate" },
+});

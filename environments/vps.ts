@@ -1,0 +1,25 @@
+import { defineEnvironment } from "../lib/environment";
+
+// The same Docker backend on a rented VPS (a Hetzner cx22 in Falkenstein), driven over ssh:
+// Terraform talks to the remote engine through `ssh deploy@…` using your ssh agent.
+// Build the images on the VPS first: DOCKER_HOST=ssh://deploy@203.0.113.10 npm run images
+export default defineEnvironment({
+  provider: "docker",
+  residency: "eu",
+  location: "de",
+  host: { url: "ssh://deploy@203.0.113.10", bindAddress: "0.0.0.0", domain: "api.example.de" },
+  service: { image: "portable-backend/app:0.1.0", replicas: 2, healthPath: "/healthz" },
+  images: {
+    postgres: "portable-backend/postgres:15",
+    objectStore: "portable-backend/objectstore:versitygw-1.8.0",
+    proxy: "portable-backend/caddy:2.11.9",
+    backup: "portable-backend/backup:0.1.0",
+  },
+  database: { postgres: 15 },
+  bucket: { versioning: false },
+  dns: { provider: "hetzner", zone: "example.de", record: "api" },
+  backups: { retentionDays: 14, schedule: "daily" },
+  protect: true,
+  // State (it holds the generated passwords) in a private, versioned Hetzner Object Storage bucket.
+  state: { backend: "s3", bucket: "example-tfstate", location: "fsn1", key: "vps/terraform.tfstate" },
+});

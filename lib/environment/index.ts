@@ -1,0 +1,13 @@
+import { EnvironmentInput } from "./schema";
+
+export * from "./schema";
+export { EnvironmentError, type Problem } from "./problems";
+export { loadEnvironments, validateEnvironment } from "./load";
+
+/**
+ * Declares an environment. Typed so editors complete and check the fields; the same rules are
+ * checked again at load, where a file that bypasses the types still gets every problem listed.
+ */
+export function defineEnvironment<const T extends EnvironmentInput>(environment: T): T {
+  return environment;
+}

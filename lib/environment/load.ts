@@ -1,0 +1,48 @@
+import { readdirSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { Environment, environmentSchema } from "./schema";
+import { EnvironmentError, Problem, problemsFromZod } from "./problems";
+import { residencyProblems } from "./residency";
+
+const NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * Validates one environment file's data. Throws an EnvironmentError listing every problem —
+ * schema and residency alike — so a person fixes the file in one go.
+ */
+export function validateEnvironment(raw: unknown, file: string): Environment {
+  const name = basename(file).replace(/\.[cm]?[jt]s$/, "");
+  const problems: Problem[] = [];
+  if (!NAME.test(name)) {
+    problems.push({ field: "(file name)", value: name, message: "an environment is named after its file: lower-case letters, digits and dashes" });
+  }
+  const parsed = environmentSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) problems.push(...problemsFromZod(environmentSchema, raw, parsed.error.issues));
+  problems.push(...residencyProblems(raw));
+  if (problems.length > 0 || !parsed.success) throw new EnvironmentError(new Map([[file, problems]]));
+  return { ...parsed.data, name, file };
+}
+
+/** Every environment file in `dir` (one file = one environment), all validated before any is used. */
+export function loadEnvironments(dir: string, cwd = process.cwd()): Environment[] {
+  const files = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts")).sort();
+  const environments: Environment[] = [];
+  const failures = new Map<string, readonly Problem[]>();
+  for (const f of files) {
+    const file = relative(cwd, join(dir, f)) || f;
+    try {
+      environments.push(validateEnvironment(importDefault(join(dir, f)), file));
+    } catch (err) {
+      if (!(err instanceof EnvironmentError)) throw err;
+      for (const [k, v] of err.problemsByFile) failures.set(k, v);
+    }
+  }
+  if (failures.size > 0) throw new EnvironmentError(failures);
+  return environments;
+}
+
+function importDefault(path: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(path);
+  return mod && typeof mod === "object" && "default" in mod ? mod.default : mod;
+}

@@ -1,0 +1,144 @@
+import { z } from "zod";
+import { RESIDENCY_POLICY_NAMES } from "../residency";
+
+/*
+ * The shape of an environment file. Plain data: which provider, where, how big, how it is backed up,
+ * where its state lives, and references to secrets (the variables that hold them, never the values).
+ * Every object is strict, so a typo'd key is an error rather than a silently ignored setting.
+ */
+
+const domain = z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS domain such as example.com");
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-f:]+\/\d{1,3}$/i, "an IPv4 or IPv6 CIDR such as 203.0.113.7/32");
+const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, "an IPv4 address such as 127.0.0.1");
+// registry/path:tag or @digest; a tag is required so deploys are reproducible ("latest" is refused).
+const image = z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/, "an image reference with an explicit tag or digest, e.g. registry.example/acme/api:1.4.2")
+  .refine((v) => !v.endsWith(":latest"), "a pinned tag: \":latest\" makes deploys irreproducible");
+const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** A reference to a secret: the name of the environment variable that holds it at plan/apply time. */
+export const secretRef = z.strictObject({
+  env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name such as HCLOUD_TOKEN"),
+});
+export type SecretRef = z.infer<typeof secretRef>;
+
+const residency = z.enum(RESIDENCY_POLICY_NAMES);
+
+const service = z.strictObject({
+  /** The application image, pinned. */
+  image,
+  replicas: wholeNumber(1, 20).default(1),
+  /** Provider size: a Hetzner server type (cx23), a Cloud Run CPU count; unused on Docker. */
+  size: z.string().min(1).optional(),
+  healthPath: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, "an absolute URL path such as /healthz").default("/healthz"),
+  port: wholeNumber(1, 65535).default(8080),
+  /** The app's own secrets: environment variable inside the app → where the deployer holds the value. */
+  secrets: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name"), secretRef).default({}),
+});
+
+const database = z.strictObject({
+  /** A Hetzner server type or a Cloud SQL tier; unused on Docker. */
+  size: z.string().min(1).optional(),
+  storageGb: wholeNumber(10, 10_000).default(10),
+  postgres: z.union([z.literal(15), z.literal(16), z.literal(17)]),
+});
+
+const bucket = z.strictObject({
+  versioning: z.boolean().default(true),
+  /** Defaults to the environment's location (Hetzner, GCP region). GCP also accepts EU. */
+  location: z.string().optional(),
+});
+
+const dns = z.strictObject({
+  /** Who serves the zone; may differ from the compute provider. */
+  provider: z.enum(["hetzner", "gcp"]),
+  zone: domain,
+  /** Record name inside the zone, or "@" for the apex. */
+  record: z.string().regex(/^(@|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/, "a DNS label such as api, or @ for the zone apex"),
+});
+
+const backups = z.strictObject({
+  retentionDays: wholeNumber(1, 3650),
+  schedule: z.enum(["hourly", "daily", "weekly"]).default("daily"),
+});
+
+const localState = z.strictObject({ backend: z.literal("local"), path: z.string().optional() });
+const s3State = z.strictObject({
+  backend: z.literal("s3"),
+  bucket: z.string().min(3),
+  /** Hetzner Object Storage location of the state bucket (fsn1, nbg1, hel1). */
+  location: z.string(),
+  key: z.string().optional(),
+});
+const gcsState = z.strictObject({
+  backend: z.literal("gcs"),
+  bucket: z.string().min(3),
+  /** Location of the state bucket: an EU region or multi-region. */
+  location: z.string(),
+  prefix: z.string().optional(),
+});
+
+const common = {
+  residency,
+  /** Where the data lives: a Hetzner location, a GCP region, or the country of a Docker host. */
+  location: z.string(),
+  service,
+  database,
+  bucket: bucket.default({ versioning: true }),
+  dns: dns.optional(),
+  backups,
+  /** Deletion protection everywhere it exists, and data kept on destroy. */
+  protect: z.boolean().default(false),
+};
+
+export const dockerEnvironment = z.strictObject({
+  provider: z.literal("docker"),
+  ...common,
+  host: z.strictObject({
+    /** Docker Engine endpoint: the local socket, or ssh://user@host for a remote engine (a VPS). */
+    url: z.string().regex(/^(unix:\/\/\/\S+|ssh:\/\/[^\s@]+@[^\s]+|tcp:\/\/\S+)$/, "unix:///var/run/docker.sock or ssh://user@host"),
+    /** Address the proxy publishes its ports on: 127.0.0.1 keeps a local stack off the network. */
+    bindAddress: ipv4.default("127.0.0.1"),
+    /** Public domain the proxy serves with automatic TLS; none serves plain HTTP. */
+    domain: domain.optional(),
+    httpPort: wholeNumber(1, 65535).default(80),
+    httpsPort: wholeNumber(1, 65535).default(443),
+  }),
+  /** Images of the supporting services (the app's is service.image). */
+  images: z.strictObject({ postgres: image, objectStore: image, proxy: image, backup: image }),
+  state: z.discriminatedUnion("backend", [localState, s3State]),
+});
+
+export const hetznerEnvironment = z.strictObject({
+  provider: z.literal("hetzner"),
+  ...common,
+  /** Debian image of the servers. */
+  serverImage: z.string().default("debian-12"),
+  network: z.strictObject({
+    cidr: cidr.default("10.0.0.0/16"),
+    /** Who may reach ssh (22). Empty: nobody from outside. Never 0.0.0.0/0. */
+    adminCidrs: z.array(cidr).default([]),
+  }).default({ cidr: "10.0.0.0/16", adminCidrs: [] }),
+  /** Names of SSH keys already uploaded to the Hetzner project. */
+  sshKeys: z.array(z.string().min(1)).default([]),
+  state: z.discriminatedUnion("backend", [localState, s3State]),
+});
+
+export const gcpEnvironment = z.strictObject({
+  provider: z.literal("gcp"),
+  ...common,
+  /** The Google Cloud project id. */
+  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id such as acme-prod-4711"),
+  state: z.discriminatedUnion("backend", [localState, gcsState]),
+});
+
+export const environmentSchema = z.discriminatedUnion("provider", [dockerEnvironment, hetznerEnvironment, gcpEnvironment]);
+
+export const PROVIDERS = ["docker", "hetzner", "gcp"] as const;
+
+/** What an environment file writes (defaults may be left out). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** A validated environment, defaults filled in, plus the name it was loaded under. */
+export type Environment = z.output<typeof environmentSchema> & { readonly name: string; readonly file: string };
+export type DockerEnvironment = Extract<Environment, { provider: "docker" }>;
+export type HetznerEnvironment = Extract<Environment, { provider: "hetzner" }>;
+export type GcpEnvironment = Extract<Environment, { provider: "gcp" }>;
