@@ -60,8 +60,9 @@ export function problemsFromZod(schema: z.ZodType, raw: unknown, issues: readonl
       case "invalid_union": {
         const discriminator = (issue as { discriminator?: string }).discriminator;
         if (discriminator) {
-          const path = [...issue.path, discriminator];
-          return [at(path, `allowed: ${discriminatorValues(schema, raw, issue.path, discriminator).join(", ")}`)];
+          // zod reports the tag's own path; the union is the object around it.
+          const path = issue.path.at(-1) === discriminator ? issue.path : [...issue.path, discriminator];
+          return [at(path, `allowed: ${discriminatorValues(schema, raw, path.slice(0, -1), discriminator).join(", ")}`)];
         }
         const options = [...new Set(issue.errors.flat().map((e) => e.message))];
         return [at(issue.path, `expected one of: ${options.join("; ")}`)];

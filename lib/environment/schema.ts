@@ -39,7 +39,7 @@ const database = z.strictObject({
   /** A Hetzner server type or a Cloud SQL tier; unused on Docker. */
   size: z.string().min(1).optional(),
   storageGb: wholeNumber(10, 10_000).default(10),
-  postgres: z.union([z.literal(15), z.literal(16), z.literal(17)]),
+  postgres: z.literal([15, 16, 17]),
 });
 
 const bucket = z.strictObject({

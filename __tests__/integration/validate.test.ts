@@ -1,0 +1,31 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { synthApp, terraform } from "./helpers";
+
+// Every synthesized stack, against the real providers from the offline mirror.
+const { outdir, result } = synthApp();
+const stacksDir = join(outdir, "stacks");
+
+test("the app synthesizes one stack per environment file", () => {
+  expect(result.exitCode).toBe(0);
+  expect(readdirSync(stacksDir).sort()).toEqual(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"]);
+});
+
+describe.each(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"])("stack %s", (stack) => {
+  const dir = join(stacksDir, stack);
+
+  test("terraform init -backend=false installs the pinned providers from the mirror", () => {
+    const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], dir);
+    expect(init.stderr).toBe("");
+    expect(init.exitCode).toBe(0);
+    expect(init.stdout).toMatch(/Terraform has been successfully initialized|OpenTofu has been successfully initialized/);
+    expect(existsSync(join(dir, ".terraform.lock.hcl"))).toBe(true);
+  });
+
+  test("terraform validate passes", () => {
+    const validate = terraform(["validate", "-json", "-no-color"], dir);
+    const report = JSON.parse(validate.stdout);
+    expect(report.diagnostics).toEqual([]);
+    expect(report.valid).toBe(true);
+  });
+});

@@ -1,0 +1,128 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Server } from "../../.gen/providers/hcloud/server";
+import { Network } from "../../.gen/providers/hcloud/network";
+import { BackendStack, enforceResidency } from "../../constructs/backend-stack";
+import { Environment, loadEnvironments } from "../../lib/environment";
+import { PINNED_PROVIDERS } from "../../lib/providers";
+
+const ROOT = join(__dirname, "..", "..");
+const environments = loadEnvironments(join(ROOT, "environments"));
+const env = (name: string): Environment => environments.find((e) => e.name === name)!;
+
+function synth(environment: Environment): { stack: BackendStack; json: any } {
+  const stack = new BackendStack(Testing.app(), environment);
+  const out = Testing.synth(stack);
+  return { stack, json: JSON.parse(out) };
+}
+
+describe.each(environments.map((e) => [e.name, e] as const))("stack %s", (_name, environment) => {
+  const { stack, json } = synth(environment);
+
+  // `terraform validate` against the real providers is the integration tier's (validate.test.ts).
+  test("passes the residency policy", () => {
+    enforceResidency([stack]);
+    expect(stack.residency.violations).toEqual([]);
+  });
+
+  test("pins every provider to exactly the build in the offline mirror", () => {
+    const required = json.terraform.required_providers as Record<string, { source: string; version: string }>;
+    for (const [name, pin] of Object.entries(required)) {
+      const pinned = PINNED_PROVIDERS[name as keyof typeof PINNED_PROVIDERS];
+      expect(pin).toEqual({ source: pinned.source, version: pinned.version });
+    }
+  });
+
+  test("holds no credentials", () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/token|password|secret_key|access_key|private_key/i);
+  });
+});
+
+describe("providers and state per target", () => {
+  test("local deploys to this machine's engine and keeps state in a local file", () => {
+    const stack = new BackendStack(Testing.app(), env("local"));
+    const synthesized = Testing.synth(stack);
+    expect(synthesized).toHaveProviderWithProperties(DockerProvider, { host: "unix:///var/run/docker.sock" });
+    expect(synthesized).toHaveProvider(RandomProvider);
+    const json = JSON.parse(synthesized);
+    expect(json.terraform.backend).toEqual({ local: { path: "terraform.local.tfstate" } });
+  });
+
+  test("vps drives a remote engine over ssh, non-interactively", () => {
+    const { json } = synth(env("vps"));
+    expect(json.provider.docker[0]).toEqual({ host: "ssh://deploy@203.0.113.10", ssh_opts: ["-o", "BatchMode=yes", "-o", "ServerAliveInterval=30"] });
+  });
+
+  test("Hetzner state is on EU object storage with lockfile locking", () => {
+    const { json } = synth(env("hetzner-prod"));
+    expect(json.terraform.backend.s3).toMatchObject({
+      bucket: "acme-tfstate", key: "hetzner-prod/terraform.tfstate", region: "fsn1",
+      endpoints: { s3: "https://fsn1.your-objectstorage.com" }, use_lockfile: true, use_path_style: true,
+    });
+    expect(json.provider.hcloud).toEqual([{}]); // the token comes from HCLOUD_TOKEN at plan time
+  });
+
+  test("GCP uses the environment's project and EU region, and GCS state", () => {
+    const { json } = synth(env("gcp-prod"));
+    expect(json.provider.google[0]).toMatchObject({ project: "acme-prod-4711", region: "europe-west3" });
+    expect(json.terraform.backend).toEqual({ gcs: { bucket: "acme-prod-tfstate", prefix: "gcp-prod" } });
+  });
+});
+
+describe("residency aspect over raw resources added in code", () => {
+  test("a GCS bucket in the US is caught, naming path, attribute, value and policy", () => {
+    const stack = new BackendStack(Testing.app(), env("gcp-prod"));
+    new StorageBucket(stack, "exports", { name: "acme-exports", location: "US" });
+    expect(() => enforceResidency([stack])).toThrow(
+      /gcp-prod\/exports: location = "US" — "US" \(US multi-region, US\) is outside what policy "eu" allows/,
+    );
+  });
+
+  test("a Hetzner server in Ashburn is caught, also inside a nested block", () => {
+    const stack = new BackendStack(Testing.app(), env("hetzner-staging"));
+    const worker = new Server(stack, "worker", { name: "worker", serverType: "cpx11", image: "debian-12", location: "ash" });
+    worker.addOverride("placement", { datacenter: "hil-dc1" });
+    new Network(stack, "net", { name: "net", ipRange: "10.0.0.0/16" }); // no location: nothing to judge
+    expect(() => enforceResidency([stack])).toThrow();
+    expect(stack.residency.violations).toEqual([
+      { path: "hetzner-staging/worker", attribute: "location", value: "ash", reason: expect.stringContaining('outside what policy "eu" allows') },
+      { path: "hetzner-staging/worker", attribute: "placement.datacenter", value: "hil-dc1", reason: expect.stringContaining("Hillsboro") },
+    ]);
+  });
+
+  test("synth fails through cdktf's own aspect run too, with an error annotation", () => {
+    const app = Testing.app();
+    const stack = new BackendStack(app, env("gcp-prod"));
+    new StorageBucket(stack, "exports", { name: "acme-exports", location: "asia-east1" });
+    expect(() => app.synth()).toThrow(/residency policy "eu": gcp-prod\/exports location = "asia-east1"/);
+  });
+
+  test("a reference is judged where it points, not where it is used", () => {
+    const stack = new BackendStack(Testing.app(), env("gcp-prod"));
+    const a = new StorageBucket(stack, "a", { name: "acme-a", location: "EU" });
+    new StorageBucket(stack, "b", { name: "acme-b", location: a.location });
+    expect(() => enforceResidency([stack])).not.toThrow();
+  });
+
+  test("a data source is judged too", () => {
+    const { DataGoogleComputeZones } = require("@cdktf/provider-google/lib/data-google-compute-zones");
+    const stack = new BackendStack(Testing.app(), env("gcp-prod"));
+    new DataGoogleComputeZones(stack, "zones", { region: "us-east1" });
+    expect(() => enforceResidency([stack])).toThrow(/gcp-prod\/zones: region = "us-east1"/);
+  });
+
+  test("a GCS state bucket outside the EU is caught by its declared location", () => {
+    const stack = new BackendStack(Testing.app(), { ...env("gcp-prod"), state: { backend: "gcs", bucket: "s", location: "us-central1" } } as Environment);
+    expect(() => enforceResidency([stack])).toThrow(/gcp-prod\/backend: \(declared location\) = "us-central1"/);
+  });
+});
+
+test("cdktf.json asks cdktf get for the hcloud version the mirror builds", () => {
+  const cdktfJson = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8"));
+  expect(cdktfJson.terraformProviders).toEqual([`${PINNED_PROVIDERS.hcloud.source}@= ${PINNED_PROVIDERS.hcloud.version}`]);
+});

@@ -1,0 +1,23 @@
+import { App } from "cdktf";
+import { loadEnvironments } from "../lib/environment";
+import { BackendStack, enforceResidency } from "./backend-stack";
+
+export interface BackendAppProps {
+  /** Folder of environment files: one file, one stack named after it. */
+  readonly environmentsDir: string;
+  /** Adds project-specific resources to a stack; they are held to the same residency policy. */
+  readonly extend?: (stack: BackendStack) => void;
+}
+
+/**
+ * The app `cdktf synth` runs. Every environment file is validated, and the residency policy checked
+ * over every stack, before `synth()` writes anything to cdktf.out.
+ */
+export function createBackendApp(props: BackendAppProps): App {
+  const environments = loadEnvironments(props.environmentsDir);
+  const app = new App();
+  const stacks = environments.map((env) => new BackendStack(app, env));
+  for (const stack of stacks) props.extend?.(stack);
+  enforceResidency(stacks);
+  return app;
+}
