@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { GcsBackend, LocalBackend, S3Backend, TerraformBackend, TerraformStack } from "cdktf";
 import { Environment } from "../lib/environment";
 import { hetznerObjectStorageEndpoint } from "../lib/residency/hetzner";
@@ -11,7 +12,8 @@ export function stateBackend(stack: TerraformStack, env: Environment): Terraform
   const state = env.state;
   switch (state.backend) {
     case "local":
-      return new LocalBackend(stack, { path: state.path ?? `terraform.${env.name}.tfstate` });
+      // Like cdktf's default: terraform.<stack>.tfstate in the project root, never inside cdktf.out.
+      return new LocalBackend(stack, { path: resolve(state.path ?? `terraform.${env.name}.tfstate`) });
     case "s3": {
       // Hetzner Object Storage speaks S3 but is not AWS: skip the AWS-only checks, use path-style
       // addressing, and lock with a lock file in the bucket (no DynamoDB).

@@ -50,7 +50,7 @@ describe("providers and state per target", () => {
     expect(synthesized).toHaveProviderWithProperties(DockerProvider, { host: "unix:///var/run/docker.sock" });
     expect(synthesized).toHaveProvider(RandomProvider);
     const json = JSON.parse(synthesized);
-    expect(json.terraform.backend).toEqual({ local: { path: "terraform.local.tfstate" } });
+    expect(json.terraform.backend).toEqual({ local: { path: join(process.cwd(), "terraform.local.tfstate") } });
   });
 
   test("vps drives a remote engine over ssh, non-interactively", () => {
