@@ -124,5 +124,5 @@ describe("residency aspect over raw resources added in code", () => {
 
 test("cdktf.json asks cdktf get for the hcloud version the mirror builds", () => {
   const cdktfJson = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8"));
-  expect(cdktfJson.terraformProviders).toEqual([`${PINNED_PROVIDERS.hcloud.source}@= ${PINNED_PROVIDERS.hcloud.version}`]);
+  expect(cdktfJson.terraformProviders).toEqual([`registry.terraform.io/${PINNED_PROVIDERS.hcloud.source}@= ${PINNED_PROVIDERS.hcloud.version}`]);
 });
