@@ -7,6 +7,7 @@ import { RESIDENCY_POLICIES } from "../lib/residency";
 import { ResidencyAspect } from "./residency-aspect";
 import { stateBackend } from "./state-backend";
 import { targetFor } from "./targets";
+import { Backend } from "./backend";
 
 /**
  * One deployable environment: its providers, its state backend, and the residency policy
@@ -20,9 +21,11 @@ export class BackendStack extends TerraformStack {
     super(scope, env.name);
     this.environment = env;
     stateBackend(this, env);
-    targetFor(env).providers(this, env);
+    const target = targetFor(env);
+    target.providers(this, env);
     // Passwords and keys are generated at apply time, never written in code.
     new RandomProvider(this, "random");
+    if (target.parts) new Backend(this, "app", env, target.parts); // "backend" is the state backend's id
     this.residency = new ResidencyAspect(RESIDENCY_POLICIES[env.residency]);
     Aspects.of(this).add(this.residency);
     pinProviderVersions(this);

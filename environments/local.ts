@@ -1,3 +1,4 @@
+import { localImages } from "../images/catalog";
 import { defineEnvironment } from "../lib/environment";
 
 // The default: the whole backend on this machine's Docker Engine, reachable on 127.0.0.1 only.
@@ -7,13 +8,8 @@ export default defineEnvironment({
   location: "de", // the country this machine is in; change it if yours is elsewhere
   host: { url: "unix:///var/run/docker.sock", bindAddress: "127.0.0.1", httpPort: 8080, httpsPort: 8443 },
   // Built locally by `npm run images` (no registry needed).
-  service: { image: "portable-backend/app:0.1.0", replicas: 2, healthPath: "/healthz" },
-  images: {
-    postgres: "portable-backend/postgres:15",
-    objectStore: "portable-backend/objectstore:versitygw-1.8.0",
-    proxy: "portable-backend/caddy:2.11.9",
-    backup: "portable-backend/backup:0.1.0",
-  },
+  service: { image: localImages.app, replicas: 2, healthPath: "/healthz" },
+  images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup },
   database: { postgres: 15 },
   bucket: { versioning: false },
   backups: { retentionDays: 7, schedule: "daily" },

@@ -1,3 +1,4 @@
+import { localImages } from "../images/catalog";
 import { defineEnvironment } from "../lib/environment";
 
 // The same Docker backend on a rented VPS (a Hetzner cx22 in Falkenstein), driven over ssh:
@@ -7,14 +8,9 @@ export default defineEnvironment({
   provider: "docker",
   residency: "eu",
   location: "de",
-  host: { url: "ssh://deploy@203.0.113.10", bindAddress: "0.0.0.0", domain: "api.example.de" },
-  service: { image: "portable-backend/app:0.1.0", replicas: 2, healthPath: "/healthz" },
-  images: {
-    postgres: "portable-backend/postgres:15",
-    objectStore: "portable-backend/objectstore:versitygw-1.8.0",
-    proxy: "portable-backend/caddy:2.11.9",
-    backup: "portable-backend/backup:0.1.0",
-  },
+  host: { url: "ssh://deploy@203.0.113.10", bindAddress: "0.0.0.0", publicIpv4: "203.0.113.10", domain: "api.example.de" },
+  service: { image: localImages.app, replicas: 2, healthPath: "/healthz" },
+  images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup },
   database: { postgres: 15 },
   bucket: { versioning: false },
   dns: { provider: "hetzner", zone: "example.de", record: "api" },

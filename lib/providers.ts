@@ -61,6 +61,16 @@ export const PINNED_PROVIDERS = {
     goPackage: ".",
     bindings: "cdktf get (.gen/providers/hcloud)",
   },
+  minio: {
+    // S3 buckets on any S3-compatible server: the Docker target's object store, Hetzner Object Storage.
+    source: "aminueza/minio",
+    version: "3.3.0",
+    goModule: "github.com/aminueza/terraform-provider-minio/v3",
+    goVersion: "v3.3.0",
+    goSum: "h1:Ovs9UrNvVYBvgcjzfetZgZueoU1kAELvxjBolie8wAc=",
+    goPackage: ".",
+    bindings: "cdktf get (.gen/providers/minio)",
+  },
 } as const satisfies Record<string, PinnedProvider>;
 
 export type PinnedProviderName = keyof typeof PINNED_PROVIDERS;

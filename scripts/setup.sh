@@ -22,3 +22,6 @@ npm run --silent providers
 
 step "Docker Engine"
 bash scripts/docker-engine.sh
+
+step "Images for the local environment (npm run images)"
+npm run --silent images

@@ -37,9 +37,14 @@ describe.each(environments.map((e) => [e.name, e] as const))("stack %s", (_name,
     }
   });
 
-  test("holds no credentials", () => {
+  test("holds no secret literals: every secret is a reference to a value generated at apply time", () => {
     const text = JSON.stringify(json);
-    expect(text).not.toMatch(/token|password|secret_key|access_key|private_key/i);
+    const secrets = [...text.matchAll(/([A-Z_]*(?:PASSWORD|SECRET|ACCESS_KEY|TOKEN)[A-Z_]*)=([^"]*)/g)];
+    for (const [, name, value] of secrets) {
+      expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{random_password\.[A-Za-z0-9_-]+\.result\}$/) });
+    }
+    expect(text).not.toMatch(/postgres:\/\/[^:]+:(?!\$\{random_password)/); // connection URLs embed it by reference too
+    expect(text).not.toMatch(/"(token|password|minio_password|access_key|secret_key)":/);
   });
 });
 
@@ -122,7 +127,8 @@ describe("residency aspect over raw resources added in code", () => {
   });
 });
 
-test("cdktf.json asks cdktf get for the hcloud version the mirror builds", () => {
+test("cdktf.json asks cdktf get for exactly the versions the mirror builds", () => {
   const cdktfJson = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8"));
-  expect(cdktfJson.terraformProviders).toEqual([`registry.terraform.io/${PINNED_PROVIDERS.hcloud.source}@= ${PINNED_PROVIDERS.hcloud.version}`]);
+  const generated = [PINNED_PROVIDERS.hcloud, PINNED_PROVIDERS.minio];
+  expect(cdktfJson.terraformProviders).toEqual(generated.map((p) => `registry.terraform.io/${p.source}@= ${p.version}`));
 });

@@ -3,6 +3,7 @@ import { basename, join, relative } from "node:path";
 import { Environment, environmentSchema } from "./schema";
 import { EnvironmentError, Problem, problemsFromZod } from "./problems";
 import { residencyProblems } from "./residency";
+import { consistencyProblems } from "./consistency";
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -18,7 +19,7 @@ export function validateEnvironment(raw: unknown, file: string): Environment {
   }
   const parsed = environmentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) problems.push(...problemsFromZod(environmentSchema, raw, parsed.error.issues));
-  problems.push(...residencyProblems(raw));
+  problems.push(...residencyProblems(raw), ...consistencyProblems(raw));
   if (problems.length > 0 || !parsed.success) throw new EnvironmentError(new Map([[file, problems]]));
   return { ...parsed.data, name, file };
 }

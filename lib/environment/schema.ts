@@ -93,6 +93,10 @@ const common = {
 export const dockerEnvironment = z.strictObject({
   provider: z.literal("docker"),
   ...common,
+  service: service.extend({
+    /** Container healthcheck command; the health path is appended. The sample app probes itself. */
+    healthcheck: z.array(z.string().min(1)).min(1).default(["CMD", "/app", "healthcheck"]),
+  }),
   host: z.strictObject({
     /** Docker Engine endpoint: the local socket, or ssh://user@host for a remote engine (a VPS). */
     url: z.string().regex(/^(unix:\/\/\/\S+|ssh:\/\/[^\s@]+@[^\s]+|tcp:\/\/\S+)$/, "unix:///var/run/docker.sock or ssh://user@host"),
@@ -102,6 +106,8 @@ export const dockerEnvironment = z.strictObject({
     domain: domain.optional(),
     httpPort: wholeNumber(1, 65535).default(80),
     httpsPort: wholeNumber(1, 65535).default(443),
+    /** The host's public IPv4, which DNS records point at (required with dns). */
+    publicIpv4: ipv4.optional(),
   }),
   /** Images of the supporting services (the app's is service.image). */
   images: z.strictObject({ postgres: image, objectStore: image, proxy: image, backup: image }),

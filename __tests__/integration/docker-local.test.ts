@@ -1,0 +1,133 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import execa from "execa";
+import { dockerNames } from "../../constructs/docker/names";
+import { cdktf, containersOf, docker, environmentVariant, getJson, npmRun, psql, removeLeftovers, requireDocker } from "./docker";
+import { ROOT, terraform } from "./helpers";
+
+// The `local` environment deployed for real on this machine's Docker Engine, as a newcomer runs it.
+jest.setTimeout(600_000);
+
+const names = dockerNames({ name: "local" });
+const HEALTH = "http://127.0.0.1:8080/healthz";
+const STACK_DIR = join(ROOT, "cdktf.out", "stacks", "local");
+const LOCK_FILE = join(ROOT, ".terraform.local.tfstate.lock.info");
+
+const inspect = (container: string, format: string) => JSON.parse(docker(["inspect", "--format", `{{json ${format}}}`, container]));
+const id = (container: string) => docker(["inspect", "--format", "{{.Id}}", container]);
+
+beforeAll(() => {
+  requireDocker();
+  removeLeftovers("local");
+});
+
+test("deploy from nothing: healthy through the proxy on 127.0.0.1, database and bucket reachable", async () => {
+  const deploy = cdktf(["deploy", "local", "--auto-approve"]);
+  expect(deploy.stderr + deploy.stdout).toContain("Apply complete!");
+  expect(deploy.exitCode).toBe(0);
+  const health = await getJson(HEALTH);
+  expect(health).toEqual({ status: 200, body: expect.objectContaining({ status: "ok", database: { reachable: true }, bucket: { reachable: true } }) });
+  expect(containersOf("local")).toEqual([names.app(1), names.app(2), names.backup, names.objectStore, names.postgres, names.proxy].sort());
+});
+
+test("only the proxy publishes ports, on the bind address; the database and store sit on the internal network", () => {
+  for (const container of containersOf("local")) {
+    const bindings = inspect(container, ".HostConfig.PortBindings") ?? {};
+    if (container === names.proxy) {
+      expect(bindings).toEqual({ "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }] });
+    } else {
+      expect({ container, bindings }).toEqual({ container, bindings: {} });
+    }
+  }
+  for (const container of [names.postgres, names.objectStore, names.backup]) {
+    expect(Object.keys(inspect(container, ".NetworkSettings.Networks"))).toEqual([names.internalNetwork]);
+  }
+  expect(inspect(names.internalNetwork, ".Internal")).toBe(true);
+});
+
+test("a second plan shows no changes", () => {
+  const plan = cdktf(["plan", "local"]);
+  expect(plan.exitCode).toBe(0);
+  expect(plan.stdout).toContain("No changes. Your infrastructure matches the configuration.");
+});
+
+test("restore drill: a row survives backup, dropping the table, and restore", () => {
+  const marker = `drill-${Date.now()}`;
+  psql(names.postgres, "CREATE TABLE IF NOT EXISTS drill (id serial PRIMARY KEY, note text NOT NULL)");
+  psql(names.postgres, `INSERT INTO drill (note) VALUES ('${marker}')`);
+
+  const backup = npmRun("backup", ["local"]);
+  expect(backup.exitCode).toBe(0);
+  const key = /backups\/app-\d{8}T\d{6}Z\.dump/.exec(backup.stdout)?.[0];
+  expect(key).toBeDefined();
+  expect(npmRun("backup", ["local", "--list"]).stdout).toContain(key);
+
+  psql(names.postgres, "DROP TABLE drill");
+  expect(() => psql(names.postgres, "SELECT count(*) FROM drill")).toThrow(/does not exist/);
+
+  const restore = npmRun("restore", ["local", "--from", key!]);
+  expect(restore.exitCode).toBe(0);
+  expect(psql(names.postgres, `SELECT note FROM drill WHERE note = '${marker}'`)).toBe(marker);
+});
+
+test("a new app image replaces the app, keeps the data; a concurrent deploy fails on the state lock", async () => {
+  // A second app image that differs from the first only by a label.
+  const image = "portable-backend/app:0.1.0-redeploy";
+  execa.sync("docker", ["build", "-q", "-t", image, "-"], { input: `FROM portable-backend/app:0.1.0\nLABEL test.rebuilt="${Date.now()}"\n` });
+  const marker = `redeploy-${Date.now()}`;
+  psql(names.postgres, "CREATE TABLE IF NOT EXISTS drill (id serial PRIMARY KEY, note text NOT NULL)");
+  psql(names.postgres, `INSERT INTO drill (note) VALUES ('${marker}')`);
+  const before = { app: id(names.app(1)), postgres: id(names.postgres), store: id(names.objectStore) };
+
+  const variant = environmentVariant("local", "local", `service: { ...base.service, image: ${JSON.stringify(image)} }`);
+  const first = execa("npx", ["cdktf", "deploy", "local", "--auto-approve"], {
+    cwd: ROOT, reject: false, env: { ENVIRONMENTS_DIR: variant, CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
+  });
+  // While the first deploy holds the state lock, a second apply must fail instead of writing state.
+  await until(() => existsSync(LOCK_FILE), 300_000);
+  const second = terraform(["apply", "-auto-approve", "-input=false", "-lock-timeout=0", "-no-color"], STACK_DIR);
+  expect(second.exitCode).not.toBe(0);
+  expect(second.stderr).toContain("Error acquiring the state lock");
+
+  const result = await first;
+  expect(result.exitCode).toBe(0);
+  expect(id(names.app(1))).not.toBe(before.app);
+  expect({ postgres: id(names.postgres), store: id(names.objectStore) }).toEqual({ postgres: before.postgres, store: before.store });
+  expect(psql(names.postgres, `SELECT note FROM drill WHERE note = '${marker}'`)).toBe(marker);
+  expect((await getJson(HEALTH)).body).toMatchObject({ status: "ok", version: "0.1.0-redeploy" });
+
+  // The state is whole: it parses, and the deployed variant plans clean.
+  expect(JSON.parse(terraform(["show", "-json", "-no-color"], STACK_DIR).stdout).values.root_module.resources.length).toBeGreaterThan(10);
+  expect(cdktf(["plan", "local"], { ENVIRONMENTS_DIR: variant }).stdout).toContain("No changes.");
+});
+
+test("destroy removes containers and networks and keeps the data volumes", () => {
+  const destroy = cdktf(["destroy", "local", "--auto-approve"]);
+  expect(destroy.exitCode).toBe(0);
+  expect(containersOf("local", true)).toEqual([]);
+  expect(docker(["network", "ls", "--filter", "name=^local-", "--format", "{{.Name}}"])).toBe("");
+  const volumes = docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n");
+  expect(volumes).toEqual(expect.arrayContaining([names.postgresVolume, names.objectStoreVolume]));
+});
+
+test("an environment that allows deleting data loses its volumes on destroy", async () => {
+  const scratch = dockerNames({ name: "scratch" });
+  removeLeftovers("scratch");
+  const dir = environmentVariant("scratch", "local", "protect: false, host: { ...base.host, httpPort: 8091 }");
+  expect(cdktf(["deploy", "scratch", "--auto-approve"], { ENVIRONMENTS_DIR: dir }).exitCode).toBe(0);
+  expect((await getJson("http://127.0.0.1:8091/healthz")).status).toBe(200);
+  expect(docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n")).toEqual(expect.arrayContaining([scratch.postgresVolume]));
+
+  expect(cdktf(["destroy", "scratch", "--auto-approve"], { ENVIRONMENTS_DIR: dir }).exitCode).toBe(0);
+  const volumes = docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n");
+  expect(volumes).not.toContain(scratch.postgresVolume);
+  expect(volumes).not.toContain(scratch.objectStoreVolume);
+});
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

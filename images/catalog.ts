@@ -1,0 +1,100 @@
+/**
+ * Locally built container images (see scripts/images.ts and images/README.md).
+ *
+ * `npm run images` builds every tag below on the local Docker Engine; no image
+ * registry is involved. Environments import the tags from here.
+ */
+export const localImages = {
+  base: "portable-backend/debian:bookworm",
+  postgres: "portable-backend/postgres:15",
+  objectstore: "portable-backend/objectstore:versitygw-1.8.0",
+  proxy: "portable-backend/caddy:2.11.9",
+  app: "portable-backend/app:0.1.0",
+  backup: "portable-backend/backup:0.1.0",
+} as const;
+
+export type LocalImageName = keyof typeof localImages;
+export type LocalImageTag = (typeof localImages)[LocalImageName];
+
+/** Build order: every image comes after the images it is built from. */
+export const localImageOrder: readonly LocalImageName[] = [
+  "base",
+  "postgres",
+  "objectstore",
+  "proxy",
+  "app",
+  "backup",
+];
+
+/** Label holding the content hash of an image's build inputs. */
+export const inputsHashLabel = "io.portable-backend.inputs-hash";
+
+/**
+ * What the images expect at run time (ports, users, volume paths, probes).
+ * Health checks are not baked into the images; Terraform sets them, e.g.
+ * `healthcheck { test = imageRuntime.app.healthcheck }`.
+ */
+export const imageRuntime = {
+  postgres: {
+    port: 5432,
+    user: "999:999",
+    dataDir: "/var/lib/postgresql/data",
+    /** POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE is required on first start. */
+    env: ["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_PASSWORD_FILE", "POSTGRES_DB"],
+    stopSignal: "SIGINT",
+    healthcheck: ["CMD", "pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"],
+  },
+  objectstore: {
+    port: 7070,
+    user: "65532:65532",
+    dataDir: "/data",
+    /** Root credentials of the S3 API. */
+    env: ["ROOT_ACCESS_KEY", "ROOT_SECRET_KEY", "VGW_REGION"],
+    healthcheck: ["CMD", "/usr/local/bin/httpcheck", "http://127.0.0.1:7070/health"],
+  },
+  proxy: {
+    ports: [80, 443],
+    user: "65532:65532",
+    /** Terraform uploads (or bind-mounts) the Caddyfile here. */
+    caddyfile: "/etc/caddy/Caddyfile",
+    /** Certificates and ACME state: mount a persistent volume. */
+    dataDir: "/data",
+    configDir: "/config",
+    healthcheck: ["CMD", "/usr/bin/httpcheck", "http://127.0.0.1:2019/config/"],
+  },
+  app: {
+    port: 8080,
+    user: "65532:65532",
+    env: [
+      "PORT",
+      "APP_VERSION",
+      "DATABASE_URL",
+      "S3_ENDPOINT",
+      "S3_BUCKET",
+      "S3_REGION",
+      "S3_ACCESS_KEY_ID",
+      "S3_SECRET_ACCESS_KEY",
+    ],
+    healthcheck: ["CMD", "/app", "healthcheck"],
+  },
+  backup: {
+    user: "65532:65532",
+    command: ["schedule"],
+    env: [
+      "PGHOST",
+      "PGPORT",
+      "PGUSER",
+      "PGPASSWORD",
+      "PGPASSWORD_FILE",
+      "PGDATABASE",
+      "S3_ENDPOINT",
+      "S3_BUCKET",
+      "S3_REGION",
+      "S3_ACCESS_KEY_ID",
+      "S3_SECRET_ACCESS_KEY",
+      "BACKUP_PREFIX",
+      "BACKUP_RETENTION_DAYS",
+      "BACKUP_INTERVAL_SECONDS",
+    ],
+  },
+} as const;

@@ -1,0 +1,3 @@
+module portable-backend/images/httpcheck
+
+go 1.26.0

@@ -1,0 +1,14 @@
+// Command caddy is Caddy v2 with its standard modules, built the same way
+// xcaddy does it (a main module that imports Caddy), so `caddy version`
+// reports the real module version and go.sum pins every dependency.
+package main
+
+import (
+	caddycmd "github.com/caddyserver/caddy/v2/cmd"
+
+	_ "github.com/caddyserver/caddy/v2/modules/standard"
+)
+
+func main() {
+	caddycmd.Main()
+}
