@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { synthApp, terraform } from "./helpers";
+import execa from "execa";
+import { ROOT, synthApp, terraform } from "./helpers";
 
 // Every synthesized stack, against the real providers from the offline mirror.
 const { outdir, result } = synthApp();
@@ -28,4 +29,10 @@ describe.each(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"])("
     expect(report.diagnostics).toEqual([]);
     expect(report.valid).toBe(true);
   });
+});
+
+test("npx cdktf list shows one stack per environment file", () => {
+  const list = execa.sync("npx", ["cdktf", "list"], { cwd: ROOT, env: { CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" } });
+  const stacks = [...list.stdout.matchAll(/^(\S+)\s+cdktf\.out\/stacks\//gm)].map((m) => m[1]).sort();
+  expect(stacks).toEqual(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"]);
 });
