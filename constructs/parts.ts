@@ -28,8 +28,9 @@ export interface BucketEndpoint {
 export interface ServiceEndpoint {
   /** Where users reach the service. */
   readonly url: string;
-  /** Addresses DNS records point at. */
-  readonly publicAddresses: readonly string[];
+  /** Public addresses DNS records point at (A and AAAA). */
+  readonly publicIpv4: readonly string[];
+  readonly publicIpv6: readonly string[];
 }
 
 export interface Backups {
@@ -37,18 +38,18 @@ export interface Backups {
   readonly location: string;
 }
 
-export interface PartDeps<Net, Bucket extends BucketEndpoint> {
+export interface PartDeps<Net, Bucket extends BucketEndpoint, Db extends DatabaseEndpoint> {
   readonly net: Net;
-  readonly db: DatabaseEndpoint;
+  readonly db: Db;
   readonly bucket: Bucket;
 }
 
-/** What a target builds; `Net` and `Bucket` are its own network and bucket types, passed between its parts. */
-export interface BackendParts<E extends Environment, Net, Bucket extends BucketEndpoint = BucketEndpoint> {
+/** What a target builds; `Net`, `Bucket` and `Db` are its own types, passed between its parts. */
+export interface BackendParts<E extends Environment, Net, Bucket extends BucketEndpoint = BucketEndpoint, Db extends DatabaseEndpoint = DatabaseEndpoint> {
   network(scope: Construct, env: E): Net;
-  database(scope: Construct, env: E, net: Net): DatabaseEndpoint;
+  database(scope: Construct, env: E, net: Net): Db;
   bucket(scope: Construct, env: E, net: Net): Bucket;
-  service(scope: Construct, env: E, deps: PartDeps<Net, Bucket>): ServiceEndpoint;
+  service(scope: Construct, env: E, deps: PartDeps<Net, Bucket, Db>): ServiceEndpoint;
   dns(scope: Construct, env: E, service: ServiceEndpoint): void;
-  backups(scope: Construct, env: E, deps: PartDeps<Net, Bucket>): Backups;
+  backups(scope: Construct, env: E, deps: PartDeps<Net, Bucket, Db>): Backups;
 }

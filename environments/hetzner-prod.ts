@@ -6,7 +6,7 @@ export default defineEnvironment({
   location: "fsn1",
   service: { image: "ghcr.io/acme/api:1.4.2", replicas: 2, size: "cx33", healthPath: "/healthz" },
   database: { size: "cx33", storageGb: 40, postgres: 15 },
-  bucket: { versioning: true },
+  bucket: { name: "acme-prod-data", versioning: true },
   dns: { provider: "hetzner", zone: "acme.de", record: "api" },
   backups: { retentionDays: 30, schedule: "daily" },
   network: { cidr: "10.10.0.0/16", adminCidrs: ["198.51.100.0/24"] },

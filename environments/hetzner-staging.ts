@@ -6,7 +6,7 @@ export default defineEnvironment({
   location: "nbg1",
   service: { image: "ghcr.io/acme/api:1.4.2", replicas: 1, size: "cx23", healthPath: "/healthz" },
   database: { size: "cx23", storageGb: 10, postgres: 15 },
-  bucket: { versioning: true },
+  bucket: { name: "acme-staging-data", versioning: true },
   dns: { provider: "hetzner", zone: "acme.de", record: "api-staging" },
   backups: { retentionDays: 7, schedule: "daily" },
   network: { cidr: "10.20.0.0/16", adminCidrs: ["198.51.100.0/24"] },

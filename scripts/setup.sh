@@ -23,5 +23,13 @@ npm run --silent providers
 step "Docker Engine"
 bash scripts/docker-engine.sh
 
+step "Test tools (Debian's cloud-init, whose schema validator checks the rendered user data)"
+if ! command -v cloud-init >/dev/null; then
+  [ "$(id -u)" = 0 ] || die "cloud-init is not installed; install Debian's cloud-init (needs root)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cloud-init >/dev/null
+fi
+echo "cloud-init $(cloud-init --version 2>&1 | awk '{print $2}')"
+
 step "Images for the local environment (npm run images)"
 npm run --silent images

@@ -110,6 +110,14 @@ test("destroy removes containers and networks and keeps the data volumes", () =>
   expect(volumes).toEqual(expect.arrayContaining([names.postgresVolume, names.objectStoreVolume]));
 });
 
+test("the next deploy finds the kept data, with the newly generated credentials", async () => {
+  expect(cdktf(["deploy", "local", "--auto-approve"]).exitCode).toBe(0);
+  expect((await getJson(HEALTH)).body).toMatchObject({ status: "ok", database: { reachable: true }, bucket: { reachable: true } });
+  expect(Number(psql(names.postgres, "SELECT count(*) FROM drill"))).toBeGreaterThanOrEqual(2);
+  expect(npmRun("backup", ["local", "--list"]).stdout).toMatch(/backups\/app-\d{8}T\d{6}Z\.dump/);
+  expect(cdktf(["destroy", "local", "--auto-approve"]).exitCode).toBe(0);
+});
+
 test("an environment that allows deleting data loses its volumes on destroy", async () => {
   const scratch = dockerNames({ name: "scratch" });
   removeLeftovers("scratch");

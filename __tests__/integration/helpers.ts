@@ -16,6 +16,6 @@ export function synthApp(env: Record<string, string> = {}, entry = "main.ts"): {
 }
 
 /** The engine `npm run providers` set up. In CI a missing engine fails the test, never skips it. */
-export function terraform(args: string[], cwd: string): execa.ExecaSyncReturnValue {
-  return execa.sync(requireEngine().path, args, { cwd, reject: false, env: { CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" } });
+export function terraform(args: string[], cwd: string, env: Record<string, string> = {}): execa.ExecaSyncReturnValue {
+  return execa.sync(requireEngine().path, args, { cwd, reject: false, env: { CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...env } });
 }

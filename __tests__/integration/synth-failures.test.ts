@@ -14,14 +14,14 @@ function environmentsDir(files: Record<string, string>): string {
 const good = `import { defineEnvironment } from ${JSON.stringify(envImport)};
 export default defineEnvironment({
   provider: "hetzner", residency: "eu", location: "fsn1",
-  service: { image: "ghcr.io/acme/api:1.4.2", size: "cx23" }, database: { size: "cx23", postgres: 16 },
+  service: { image: "ghcr.io/acme/api:1.4.2", size: "cx23" }, database: { size: "cx23", postgres: 15 },
   backups: { retentionDays: 7 }, state: { backend: "local" },
 });`;
 
 test("malformed files fail synth with all their problems, and nothing is written", () => {
   const dir = environmentsDir({
     "good.ts": good,
-    "broken.ts": good.replace('location: "fsn1"', 'location: "us-east"').replace("postgres: 16", 'postgres: "16"'),
+    "broken.ts": good.replace('location: "fsn1"', 'location: "us-east"').replace("postgres: 15", 'postgres: "16"'),
   });
   const { outdir, result } = synthApp({ ENVIRONMENTS_DIR: dir });
   expect(result.exitCode).not.toBe(0);

@@ -8,7 +8,7 @@ const SHIPPED = join(__dirname, "..", "..", "environments");
 const valid = {
   provider: "hetzner", residency: "eu", location: "fsn1",
   service: { image: "ghcr.io/acme/api:1.4.2", size: "cx23" },
-  database: { size: "cx23", postgres: 16 },
+  database: { size: "cx23", postgres: 15 },
   backups: { retentionDays: 7 },
   state: { backend: "local" },
 };
@@ -81,8 +81,8 @@ describe("malformed environment files", () => {
   test("all problems of a file at once, each with file, field, value and what is allowed", () => {
     const message = problems({
       ...valid, location: "fsn9", colour: "blue",
-      service: { image: "ghcr.io/acme/api:latest", replicas: 0 },
-      database: { postgres: 14 },
+      service: { image: "ghcr.io/acme/api:latest", replicas: 0, size: "cx23" },
+      database: { postgres: 14, size: "cx23" },
     }, "environments/broken.ts");
     expect(message.split("\n")).toEqual([
       "environments/broken.ts: 5 problems, no stack was synthesized:",

@@ -39,12 +39,13 @@ describe.each(environments.map((e) => [e.name, e] as const))("stack %s", (_name,
 
   test("holds no secret literals: every secret is a reference to a value generated at apply time", () => {
     const text = JSON.stringify(json);
-    const secrets = [...text.matchAll(/([A-Z_]*(?:PASSWORD|SECRET|ACCESS_KEY|TOKEN)[A-Z_]*)=([^"]*)/g)];
+    // Generated at apply (random_password) or supplied at plan time as a sensitive variable (TF_VAR_...).
+    const secrets = [...text.matchAll(/([A-Z_]*(?:PASSWORD|SECRET|ACCESS_KEY|TOKEN)[A-Z_]*)=([^"\\\s]*)/g)];
     for (const [, name, value] of secrets) {
-      expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{random_password\.[A-Za-z0-9_-]+\.result\}$/) });
+      expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{(random_password\.[A-Za-z0-9_-]+\.result|var\.[A-Za-z0-9_-]+)\}$/) });
     }
     expect(text).not.toMatch(/postgres:\/\/[^:]+:(?!\$\{random_password)/); // connection URLs embed it by reference too
-    expect(text).not.toMatch(/"(token|password|minio_password|access_key|secret_key)":/);
+    expect(text).not.toMatch(/"(token|password|minio_password|minio_user|access_key|secret_key)":"(?!\$\{)/);
   });
 });
 

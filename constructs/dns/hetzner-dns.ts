@@ -16,7 +16,7 @@ export class HetznerDnsRecords extends Construct {
       name: dns.zone, mode: "primary", ttl: 3600, deleteProtection: env.protect,
       labels: { environment: env.name },
     });
-    const byType = { A: service.publicAddresses.filter((a) => !a.includes(":")), AAAA: service.publicAddresses.filter((a) => a.includes(":")) };
+    const byType = { A: service.publicIpv4, AAAA: service.publicIpv6 };
     for (const [type, addresses] of Object.entries(byType)) {
       if (addresses.length === 0) continue;
       new ZoneRrset(this, type, {

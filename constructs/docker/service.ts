@@ -15,7 +15,8 @@ import { dataVolume } from "./volume";
  */
 export class DockerService extends Construct implements ServiceEndpoint {
   readonly url: string;
-  readonly publicAddresses: readonly string[];
+  readonly publicIpv4: readonly string[];
+  readonly publicIpv6: readonly string[] = [];
 
   constructor(scope: Construct, id: string, env: DockerEnvironment, deps: { net: DockerNetworks; db: DatabaseEndpoint; bucket: DockerObjectStore }) {
     super(scope, id);
@@ -65,6 +66,6 @@ export class DockerService extends Construct implements ServiceEndpoint {
 
     const shown = bindAddress === "0.0.0.0" ? "127.0.0.1" : bindAddress;
     this.url = domain ? `https://${domain}` : `http://${shown}:${httpPort}`;
-    this.publicAddresses = env.host.publicIpv4 ? [env.host.publicIpv4] : [];
+    this.publicIpv4 = env.host.publicIpv4 ? [env.host.publicIpv4] : [];
   }
 }

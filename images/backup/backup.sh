@@ -40,23 +40,8 @@ usage() {
 }
 
 # file_env VAR [DEFAULT]: VAR may instead be given as a path in VAR_FILE.
-file_env() {
-	_var=$1
-	_def=${2-}
-	eval "_val=\${$_var-}"
-	eval "_fval=\${${_var}_FILE-}"
-	if [ -n "$_val" ] && [ -n "$_fval" ]; then
-		die "both $_var and ${_var}_FILE are set (they are exclusive)"
-	fi
-	if [ -n "$_fval" ]; then
-		[ -r "$_fval" ] || die "${_var}_FILE=$_fval is not readable"
-		_val=$(cat "$_fval")
-	elif [ -z "$_val" ]; then
-		_val=$_def
-	fi
-	export "$_var=$_val"
-	unset "${_var}_FILE" _var _def _val _fval
-}
+# shellcheck source=SCRIPTDIR/../common/file-env.sh
+. /usr/local/lib/portable-backend/file-env.sh
 
 is_uint() { case $1 in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac; }
 

@@ -17,23 +17,8 @@ log() { printf '%s postgres-entrypoint: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "
 die() { log "error: $*"; exit 1; }
 
 # file_env VAR [DEFAULT]: VAR may instead be given as a path in VAR_FILE.
-file_env() {
-	_var=$1
-	_def=${2-}
-	eval "_val=\${$_var-}"
-	eval "_fval=\${${_var}_FILE-}"
-	if [ -n "$_val" ] && [ -n "$_fval" ]; then
-		die "both $_var and ${_var}_FILE are set (they are exclusive)"
-	fi
-	if [ -n "$_fval" ]; then
-		[ -r "$_fval" ] || die "${_var}_FILE=$_fval is not readable"
-		_val=$(cat "$_fval")
-	elif [ -z "$_val" ]; then
-		_val=$_def
-	fi
-	export "$_var=$_val"
-	unset "${_var}_FILE" _var _def _val _fval
-}
+# shellcheck source=SCRIPTDIR/../common/file-env.sh
+. /usr/local/lib/portable-backend/file-env.sh
 
 : "${PGDATA:=/var/lib/postgresql/data}"
 export PGDATA
@@ -130,6 +115,21 @@ SQL
 	pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 	unset POSTGRES_PASSWORD
 	log "init complete; starting postgres"
+else
+	# An existing cluster (a kept volume) gets the password this container was given: after a
+	# destroy that kept the data, the next deploy generates a new password, and the app must be
+	# able to log in with it. Done over the local socket before any TCP listener exists.
+	file_env POSTGRES_PASSWORD
+	file_env POSTGRES_USER postgres
+	if [ -n "$POSTGRES_PASSWORD" ]; then
+		pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p 5432" -w -t 120 start >/dev/null
+		psql -X -q -v ON_ERROR_STOP=1 --no-password --username="$POSTGRES_USER" --dbname=postgres \
+			-v user="$POSTGRES_USER" -v pw="$POSTGRES_PASSWORD" <<'SQL' || { pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null; die "could not set the password of $POSTGRES_USER"; }
+ALTER ROLE :"user" PASSWORD :'pw';
+SQL
+		pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+		log "existing cluster: password of $POSTGRES_USER set from the environment"
+	fi
 fi
 
 unset POSTGRES_PASSWORD POSTGRES_PASSWORD_FILE 2>/dev/null || true

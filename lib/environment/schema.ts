@@ -43,6 +43,8 @@ const database = z.strictObject({
 });
 
 const bucket = z.strictObject({
+  /** Bucket name; on shared object storage (Hetzner, GCS) names are global, so choose a unique one. Default: <env>-data. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3-63 lower-case letters, digits and dashes").optional(),
   versioning: z.boolean().default(true),
   /** Defaults to the environment's location (Hetzner, GCP region). GCP also accepts EU. */
   location: z.string().optional(),
@@ -117,6 +119,10 @@ export const dockerEnvironment = z.strictObject({
 export const hetznerEnvironment = z.strictObject({
   provider: z.literal("hetzner"),
   ...common,
+  database: database.extend({
+    /** A public IPv4 on the database server (for ssh from outside); it still accepts Postgres only from the subnet. */
+    publicIpv4: z.boolean().default(false),
+  }),
   /** Debian image of the servers. */
   serverImage: z.string().default("debian-12"),
   network: z.strictObject({

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import execa from "execa";
+import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
+import { synthApp, terraform } from "./helpers";
+
+// `terraform plan` of the Hetzner stacks with the real hcloud and minio providers, offline: a dummy
+// 64-character token and dummy object storage keys. In the test only, the S3 state backend is swapped
+// for a local one with a Terraform override file (backend_override.tf.json), which Terraform merges
+// over the synthesized configuration; nothing in the stack itself changes.
+const { outdir, result } = synthApp();
+const DUMMY_ENV = {
+  HCLOUD_TOKEN: "0123456789abcdef".repeat(4),
+  TF_VAR_object_storage_access_key: "dummy-access-key",
+  TF_VAR_object_storage_secret_key: "dummy-secret-key",
+};
+
+type Resource = { address: string; type: string; values: Record<string, any> };
+
+function plan(stack: string): Resource[] {
+  const dir = join(outdir, "stacks", stack);
+  writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "test.tfstate" } } } }));
+  const init = terraform(["init", "-input=false", "-no-color"], dir);
+  expect(init.exitCode).toBe(0);
+  const planned = terraform(["plan", "-input=false", "-no-color", "-out", "plan.bin"], dir, DUMMY_ENV);
+  expect(planned.stderr).toBe("");
+  expect(planned.exitCode).toBe(0);
+  const json = JSON.parse(terraform(["show", "-json", "plan.bin"], dir).stdout);
+  return json.planned_values.root_module.resources;
+}
+
+const byType = (resources: Resource[], type: string) => resources.filter((r) => r.type === type);
+
+beforeAll(() => expect(result.exitCode).toBe(0));
+
+describe.each([
+  ["hetzner-staging", { protect: false, replicas: 1 }],
+  ["hetzner-prod", { protect: true, replicas: 2 }],
+] as const)("%s plans with the real hcloud provider", (stack, expected) => {
+  let resources: Resource[];
+  beforeAll(() => { resources = plan(stack); });
+
+  test("has every part of the backend", () => {
+    const types = new Set(resources.map((r) => r.type));
+    for (const type of ["hcloud_network", "hcloud_network_subnet", "hcloud_firewall", "hcloud_server", "hcloud_volume",
+      "hcloud_volume_attachment", "hcloud_zone", "hcloud_zone_rrset", "minio_s3_bucket", "minio_s3_bucket_versioning",
+      "minio_ilm_policy", "random_password"]) {
+      expect(types).toContain(type);
+    }
+    expect(byType(resources, "hcloud_server")).toHaveLength(1 + expected.replicas);
+    expect(byType(resources, "hcloud_load_balancer")).toHaveLength(expected.replicas > 1 ? 1 : 0);
+  });
+
+  test("firewalls: ssh and Postgres never open to the world; Postgres only from the subnet", () => {
+    const rules = byType(resources, "hcloud_firewall").flatMap((f) => f.values.rule as any[]);
+    for (const rule of rules.filter((r) => r.port === "22" || r.port === "5432")) {
+      expect(rule.source_ips).not.toContain("0.0.0.0/0");
+      expect(rule.source_ips).not.toContain("::/0");
+    }
+    const postgres = rules.filter((r) => r.port === "5432");
+    expect(postgres).toEqual([expect.objectContaining({ direction: "in", source_ips: [expect.stringMatching(/^10\.\d+\.1\.0\/24$/)] })]);
+    expect(rules.map((r) => r.port).sort()).toEqual(["22", "22", "443", "5432", "80"]);
+  });
+
+  test("the database server has no public IPv4, Hetzner backups, and the data on a volume", () => {
+    const db = byType(resources, "hcloud_server").find((s) => s.values.name === `${stack}-database`)!;
+    expect(db.values.public_net).toEqual([expect.objectContaining({ ipv4_enabled: false })]);
+    expect(db.values.backups).toBe(true);
+    expect(byType(resources, "hcloud_volume")[0].values).toMatchObject({ format: "ext4", name: `${stack}-pgdata` });
+  });
+
+  test(`protection flags are ${expected.protect ? "on" : "off"}`, () => {
+    for (const server of byType(resources, "hcloud_server")) {
+      expect(server.values).toMatchObject({ delete_protection: expected.protect, rebuild_protection: expected.protect });
+    }
+    for (const type of ["hcloud_volume", "hcloud_network", "hcloud_zone", "hcloud_load_balancer"]) {
+      for (const r of byType(resources, type)) expect({ type, protect: r.values.delete_protection }).toEqual({ type, protect: expected.protect });
+    }
+  });
+
+  test("every location and network zone is in the EU", () => {
+    const places = resources.flatMap((r) => ["location", "network_zone"].filter((k) => r.values[k]).map((k) => r.values[k] as string));
+    expect(places.length).toBeGreaterThan(3);
+    for (const place of places) expect(judgeLocation(RESIDENCY_POLICIES.eu, LOCATION_TABLES.hetzner, place).allowed).toBe(true);
+  });
+
+  test("rendered cloud-init passes `cloud-init schema`", () => {
+    // user_data holds references resolved at apply; the synthesized text with stand-in values is what is checked.
+    const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    const servers = Object.values(config.resource.hcloud_server) as { user_data: string }[];
+    for (const { user_data } of servers) {
+      const file = join(mkdtempSync(join(tmpdir(), "cloud-init-")), "user-data.yaml");
+      writeFileSync(file, user_data.replace(/\$\{[^}]+\}/g, "stand-in-value-123"));
+      const check = execa.sync("cloud-init", ["schema", "--config-file", file], { reject: false });
+      expect(check.stdout + check.stderr).toContain("Valid cloud-config");
+      expect(check.exitCode).toBe(0);
+    }
+  });
+
+  test("the schema check itself rejects a broken config (so a pass means something)", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "cloud-init-")), "user-data.yaml");
+    writeFileSync(file, "#cloud-config\npackages: docker.io\nruncmd: 42\n");
+    expect(execa.sync("cloud-init", ["schema", "--config-file", file], { reject: false }).exitCode).not.toBe(0);
+  });
+});

@@ -1,0 +1,55 @@
+import { Construct } from "constructs";
+import { HetznerEnvironment } from "../../lib/environment";
+import { Backups } from "../parts";
+import { systemdUnit } from "./cloud-init";
+import { HetznerBuckets } from "./bucket";
+import { HetznerDatabase } from "./database";
+
+const ON_CALENDAR = { hourly: "hourly", daily: "*-*-* 03:15:00", weekly: "Sun *-*-* 03:15:00" } as const;
+
+/**
+ * Two layers: Hetzner's daily server backups of the database server (switched on by the database
+ * part), and a systemd timer on that server streaming `pg_dump` to the backup bucket, whose lifecycle
+ * rule expires dumps after the retention.
+ */
+export class HetznerBackups extends Construct implements Backups {
+  readonly location: string;
+
+  constructor(scope: Construct, id: string, env: HetznerEnvironment, deps: { db: HetznerDatabase; bucket: HetznerBuckets }) {
+    super(scope, id);
+    const { db, bucket } = deps;
+    this.location = `s3://${bucket.backupBucket}/backups/ (${bucket.endpoint})`;
+    const rclone = [
+      "RCLONE_CONFIG_STORE_TYPE=s3", "RCLONE_CONFIG_STORE_PROVIDER=Other",
+      `RCLONE_CONFIG_STORE_ENDPOINT=${bucket.endpoint}`, `RCLONE_CONFIG_STORE_REGION=${bucket.region}`,
+      `RCLONE_CONFIG_STORE_ACCESS_KEY_ID=${bucket.accessKeyId}`, `RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY=${bucket.secretAccessKey}`,
+    ].join("\n");
+    db.cloudInit.add({
+      packages: ["rclone"],
+      write_files: [
+        { path: "/etc/portable-backend/backup.env", content: `${rclone}\n`, permissions: "0600" },
+        {
+          path: "/usr/local/sbin/pg-backup", permissions: "0700",
+          content: [
+            "#!/bin/sh",
+            "# Streams a custom-format dump straight into the backup bucket; no plaintext copy on disk.",
+            "set -eu",
+            'key="backups/app-$(date -u +%Y%m%dT%H%M%SZ).dump"',
+            `runuser -u postgres -- pg_dump --format=custom ${db.database} | rclone rcat "store:${bucket.backupBucket}/$key"`,
+            'echo "uploaded $key"',
+            "",
+          ].join("\n"),
+        },
+        {
+          path: "/etc/systemd/system/pg-backup.service",
+          content: systemdUnit({ Unit: { Description: "Dump Postgres to the backup bucket" }, Service: { Type: "oneshot", EnvironmentFile: "/etc/portable-backend/backup.env", ExecStart: "/usr/local/sbin/pg-backup" } }),
+        },
+        {
+          path: "/etc/systemd/system/pg-backup.timer",
+          content: systemdUnit({ Unit: { Description: "Scheduled Postgres dumps" }, Timer: { OnCalendar: ON_CALENDAR[env.backups.schedule], Persistent: "true", RandomizedDelaySec: "10m" }, Install: { WantedBy: "timers.target" } }),
+        },
+      ],
+      runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "pg-backup.timer"]],
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { Construct } from "constructs";
+import { TerraformVariable } from "cdktf";
+import { IlmPolicy } from "../../.gen/providers/minio/ilm-policy";
+import { MinioProvider } from "../../.gen/providers/minio/provider";
+import { S3Bucket } from "../../.gen/providers/minio/s3-bucket";
+import { S3BucketVersioning } from "../../.gen/providers/minio/s3-bucket-versioning";
+import { HetznerEnvironment } from "../../lib/environment";
+import { hetznerObjectStorageEndpoint } from "../../lib/residency/hetzner";
+import { BucketEndpoint } from "../parts";
+
+/**
+ * Buckets on Hetzner Object Storage in the environment's location, through the S3 API (minio
+ * provider): the app's bucket (versioned as the environment says) and a backup bucket whose dumps
+ * expire after the retention. Object Storage keys are made in the Hetzner console (there is no API
+ * for them) and given to Terraform as TF_VAR_object_storage_access_key / _secret_key.
+ */
+export class HetznerBuckets extends Construct implements BucketEndpoint {
+  readonly name: string;
+  readonly backupBucket: string;
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+
+  constructor(scope: Construct, id: string, env: HetznerEnvironment) {
+    super(scope, id);
+    const location = env.bucket.location ?? env.location;
+    this.endpoint = hetznerObjectStorageEndpoint(location);
+    this.region = location;
+    this.accessKeyId = sensitiveVariable(this, "object_storage_access_key", "Hetzner Object Storage access key");
+    this.secretAccessKey = sensitiveVariable(this, "object_storage_secret_key", "Hetzner Object Storage secret key");
+    const provider = new MinioProvider(this, "minio", {
+      minioServer: new URL(this.endpoint).host,
+      minioRegion: location,
+      minioSsl: true,
+      minioUser: this.accessKeyId,
+      minioPassword: this.secretAccessKey,
+    });
+
+    this.name = env.bucket.name ?? `${env.name}-data`;
+    this.backupBucket = `${this.name}-backups`;
+    const data = new S3Bucket(this, "data", { provider, bucket: this.name, acl: "private", forceDestroy: false });
+    if (env.bucket.versioning) {
+      new S3BucketVersioning(this, "data-versioning", { provider, bucket: data.bucket, versioningConfiguration: { status: "Enabled" } });
+    }
+    const backups = new S3Bucket(this, "backups", { provider, bucket: this.backupBucket, acl: "private", forceDestroy: false });
+    new IlmPolicy(this, "backup-retention", {
+      provider, bucket: backups.bucket,
+      rule: [{ id: "expire-old-dumps", status: "Enabled", expiration: `${env.backups.retentionDays}d`, filter: "backups/" }],
+    });
+  }
+}
+
+/** A secret the deployer supplies at plan time as TF_VAR_<name>; marked sensitive so plans never print it. */
+function sensitiveVariable(scope: Construct, name: string, description: string): string {
+  const variable = new TerraformVariable(scope, name, { type: "string", sensitive: true, description: `${description} (TF_VAR_${name})` });
+  variable.overrideLogicalId(name);
+  return variable.stringValue;
+}

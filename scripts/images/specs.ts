@@ -1,0 +1,134 @@
+/** How each image of images/catalog.ts is built, and what its inputs hash covers. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { localImages, type LocalImageName } from "../../images/catalog";
+import { PROJECT_ROOT } from "../lib/paths";
+import { baseImageInputs, buildBaseImage } from "./base";
+import type { RunLog } from "./commands";
+import { dockerBuild } from "./docker";
+import { goBuild, goVersion, type GoBinary } from "./go";
+import { inputsHasher, type Hasher } from "./hash";
+import { imageSource, stageContext, type StagedFile } from "./layout";
+
+/** State shared by the images of one run. */
+export interface BuildContext {
+  /** Docker's architecture, which the Go binaries are built for */
+  arch: string;
+  /** image IDs of images already built or verified in this run */
+  ids: Map<LocalImageName, string>;
+}
+
+export interface ImageSpec {
+  deps: LocalImageName[];
+  /** hash of all build inputs */
+  inputs(ctx: BuildContext): string;
+  build(job: { hash: string; arch: string; log: RunLog }): Promise<void>;
+}
+
+const PASSWD = imageSource("common", "passwd");
+const GROUP = imageSource("common", "group");
+/** Sourced by the shell scripts of the Debian images (the `*_FILE` secret variables). */
+const FILE_ENV = imageSource("common", "file-env.sh");
+
+/** The base image's ID is an input of every image built FROM it: a new base rebuilds them. */
+const startHash = (ctx: BuildContext): Hasher => inputsHasher().text("base-image", ctx.ids.get("base") ?? "");
+
+/**
+ * An image whose Dockerfile apt-get installs onto base. Inputs: everything in
+ * images/<name>/ plus the shared shell helpers it sources.
+ */
+function debianImage(name: LocalImageName, modes: Record<string, number>): ImageSpec {
+  return {
+    deps: ["base"],
+    inputs: (ctx) => startHash(ctx).dir(name, imageSource(name)).file("common/file-env.sh", FILE_ENV).digest(),
+    async build({ hash, log }) {
+      const files = Object.entries(modes).map(([file, mode]) => ({ src: imageSource(name, file), mode }));
+      // sourced, not executed
+      const dir = stageContext(name, [...files, { src: FILE_ENV, mode: 0o644 }]);
+      await dockerBuild(name, hash, dir, log);
+    },
+  };
+}
+
+interface ScratchImage {
+  /** Go main packages built on the host into the build context */
+  binaries: GoBinary[];
+  /** files of images/<name>/ the Dockerfile copies (Dockerfile included) */
+  files: string[];
+  /** inputs beyond base, passwd/group, the Go version and the architecture */
+  inputs(h: Hasher): Hasher;
+}
+
+/** An image FROM scratch: static Go binaries plus passwd/group, CA certificates taken from base. */
+function scratchImage(name: LocalImageName, image: ScratchImage): ImageSpec {
+  return {
+    deps: ["base"],
+    inputs: (ctx) =>
+      image
+        .inputs(startHash(ctx).file("passwd", PASSWD).file("group", GROUP).text("go", goVersion()).text("arch", ctx.arch))
+        .digest(),
+    async build({ hash, arch, log }) {
+      const files: StagedFile[] = [...image.files.map((f) => imageSource(name, f)), PASSWD, GROUP].map((src) => ({
+        src,
+        mode: 0o644,
+      }));
+      const dir = stageContext(name, files);
+      // scratch has no mkdir: the Dockerfiles `COPY --chown` this empty dir to create owned directories
+      fs.mkdirSync(path.join(dir, "skel"), { mode: 0o755 });
+      console.log(`        go build ${image.binaries.map((b) => b.out).join(", ")} ...`);
+      for (const bin of image.binaries) await goBuild(bin, path.join(dir, bin.out), arch, log);
+      await dockerBuild(name, hash, dir, log);
+    },
+  };
+}
+
+/** The health probe binary of the scratch images that have no other HTTP client. */
+const HTTPCHECK: GoBinary = { moduleDir: imageSource("httpcheck"), pkg: ".", out: "httpcheck" };
+
+const versitygwVersion = (/versitygw-(v?[\d.]+)/.exec(localImages.objectstore)?.[1] ?? "unknown").replace(/^v/, "");
+const appVersion = localImages.app.split(":")[1];
+const appSource = path.join(PROJECT_ROOT, "app");
+
+export const imageSpecs: Record<LocalImageName, ImageSpec> = {
+  base: {
+    deps: [],
+    inputs: () => baseImageInputs(),
+    build: ({ hash, log }) => buildBaseImage(hash, log),
+  },
+
+  postgres: debianImage("postgres", { Dockerfile: 0o644, "docker-entrypoint.sh": 0o755 }),
+
+  objectstore: scratchImage("objectstore", {
+    binaries: [
+      {
+        moduleDir: imageSource("objectstore"),
+        pkg: "github.com/versity/versitygw/cmd/versitygw",
+        out: "versitygw",
+        ldflags: `-s -w -X main.Version=v${versitygwVersion}`,
+      },
+      HTTPCHECK,
+    ],
+    files: ["Dockerfile"],
+    inputs: (h) => h.dir("objectstore", imageSource("objectstore")).dir("httpcheck", HTTPCHECK.moduleDir),
+  }),
+
+  proxy: scratchImage("proxy", {
+    binaries: [{ moduleDir: imageSource("proxy"), pkg: ".", out: "caddy" }, HTTPCHECK],
+    files: ["Dockerfile", "Caddyfile"],
+    inputs: (h) => h.dir("proxy", imageSource("proxy")).dir("httpcheck", HTTPCHECK.moduleDir),
+  }),
+
+  app: scratchImage("app", {
+    binaries: [{ moduleDir: appSource, pkg: ".", out: "app", ldflags: `-s -w -X main.version=${appVersion}` }],
+    files: ["Dockerfile"],
+    inputs: (h) =>
+      h
+        .text("version", appVersion)
+        .dir("image", imageSource("app"))
+        // a binary from a local `go build` in app/ is output, not input
+        .dir("src", appSource, (rel) => rel === "app"),
+  }),
+
+  backup: debianImage("backup", { Dockerfile: 0o644, "backup.sh": 0o755 }),
+};
