@@ -133,3 +133,14 @@ test("cdktf.json asks cdktf get for exactly the versions the mirror builds", () 
   const generated = [PINNED_PROVIDERS.hcloud, PINNED_PROVIDERS.minio];
   expect(cdktfJson.terraformProviders).toEqual(generated.map((p) => `registry.terraform.io/${p.source}@= ${p.version}`));
 });
+
+test("hetzner-staging and hetzner-prod differ only through their environment files", () => {
+  const staging = env("hetzner-staging") as Record<string, unknown>;
+  const prod = env("hetzner-prod") as Record<string, unknown>;
+  const differing = Object.keys(prod).filter((k) => JSON.stringify(prod[k]) !== JSON.stringify(staging[k])).sort();
+  expect(differing).toEqual(["backups", "bucket", "database", "dns", "file", "location", "name", "network", "protect", "residency", "service", "state"]);
+  // Prod's environment with staging's values in those fields synthesizes exactly staging's stack:
+  // no code path looks at anything but the environment's data.
+  const rebuilt = { ...prod, ...Object.fromEntries(differing.map((k) => [k, staging[k]])) } as Environment;
+  expect(synth(rebuilt).json).toEqual(synth(env("hetzner-staging")).json);
+});
