@@ -25,7 +25,7 @@ export class BackendStack extends TerraformStack {
     target.providers(this, env);
     // Passwords and keys are generated at apply time, never written in code.
     new RandomProvider(this, "random");
-    if (target.parts) new Backend(this, "app", env, target.parts); // "backend" is the state backend's id
+    new Backend(this, "app", env, target.parts); // "backend" is the state backend's id
     this.residency = new ResidencyAspect(RESIDENCY_POLICIES[env.residency]);
     Aspects.of(this).add(this.residency);
     pinProviderVersions(this);

@@ -1,15 +1,15 @@
 import { Construct } from "constructs";
 import { Environment } from "../lib/environment";
 import { dockerParts, dockerProviders } from "./docker";
-import { gcpProviders } from "./gcp/providers";
+import { gcpParts, gcpProviders } from "./gcp";
 import { hetznerParts, hetznerProviders } from "./hetzner";
 import { BackendParts } from "./parts";
 
 /** What each kind of infrastructure implements. A new provider is one folder plus one entry here. */
 export interface Target<E extends Environment> {
   providers(scope: Construct, env: E): void;
-  /** The six parts of the backend. Hetzner and GCP get theirs in the next steps of the plan. */
-  parts?: BackendParts<E, any, any, any>;
+  /** The six parts of the backend. */
+  parts: BackendParts<E, any, any, any>;
 }
 
 type TargetFor = { [P in Environment["provider"]]: Target<Extract<Environment, { provider: P }>> };
@@ -17,7 +17,7 @@ type TargetFor = { [P in Environment["provider"]]: Target<Extract<Environment, {
 export const TARGETS: TargetFor = {
   docker: { providers: dockerProviders, parts: dockerParts },
   hetzner: { providers: hetznerProviders, parts: hetznerParts },
-  gcp: { providers: gcpProviders },
+  gcp: { providers: gcpProviders, parts: gcpParts },
 };
 
 export function targetFor<E extends Environment>(env: E): Target<E> {

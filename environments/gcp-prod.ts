@@ -6,7 +6,7 @@ export default defineEnvironment({
   project: "acme-prod-4711",
   location: "europe-west3",
   service: { image: "europe-west3-docker.pkg.dev/acme-prod-4711/apps/api:1.4.2", replicas: 2, healthPath: "/healthz" },
-  database: { size: "db-custom-1-3840", storageGb: 20, postgres: 16 },
+  database: { size: "db-custom-1-3840", storageGb: 20, postgres: 16, availability: "REGIONAL" },
   bucket: { versioning: true, location: "EU" },
   dns: { provider: "gcp", zone: "acme.eu", record: "api" },
   backups: { retentionDays: 30, schedule: "daily" },

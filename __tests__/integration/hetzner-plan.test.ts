@@ -3,12 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
 import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
-import { synthApp, terraform } from "./helpers";
+import { byType, offlinePlan, PlannedResource, synthApp } from "./helpers";
 
 // `terraform plan` of the Hetzner stacks with the real hcloud and minio providers, offline: a dummy
-// 64-character token and dummy object storage keys. In the test only, the S3 state backend is swapped
-// for a local one with a Terraform override file (backend_override.tf.json), which Terraform merges
-// over the synthesized configuration; nothing in the stack itself changes.
+// 64-character token and dummy object storage keys; the S3 state backend is swapped for a local one
+// by an override file in the test only (offlinePlan).
 const { outdir, result } = synthApp();
 const DUMMY_ENV = {
   HCLOUD_TOKEN: "0123456789abcdef".repeat(4),
@@ -16,21 +15,7 @@ const DUMMY_ENV = {
   TF_VAR_object_storage_secret_key: "dummy-secret-key",
 };
 
-type Resource = { address: string; type: string; values: Record<string, any> };
-
-function plan(stack: string): Resource[] {
-  const dir = join(outdir, "stacks", stack);
-  writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "test.tfstate" } } } }));
-  const init = terraform(["init", "-input=false", "-no-color"], dir);
-  expect(init.exitCode).toBe(0);
-  const planned = terraform(["plan", "-input=false", "-no-color", "-out", "plan.bin"], dir, DUMMY_ENV);
-  expect(planned.stderr).toBe("");
-  expect(planned.exitCode).toBe(0);
-  const json = JSON.parse(terraform(["show", "-json", "plan.bin"], dir).stdout);
-  return json.planned_values.root_module.resources;
-}
-
-const byType = (resources: Resource[], type: string) => resources.filter((r) => r.type === type);
+const plan = (stack: string) => offlinePlan(join(outdir, "stacks", stack), DUMMY_ENV);
 
 beforeAll(() => expect(result.exitCode).toBe(0));
 
@@ -38,7 +23,7 @@ describe.each([
   ["hetzner-staging", { protect: false, replicas: 1 }],
   ["hetzner-prod", { protect: true, replicas: 2 }],
 ] as const)("%s plans with the real hcloud provider", (stack, expected) => {
-  let resources: Resource[];
+  let resources: PlannedResource[];
   beforeAll(() => { resources = plan(stack); });
 
   test("has every part of the backend", () => {

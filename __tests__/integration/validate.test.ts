@@ -9,10 +9,10 @@ const stacksDir = join(outdir, "stacks");
 
 test("the app synthesizes one stack per environment file", () => {
   expect(result.exitCode).toBe(0);
-  expect(readdirSync(stacksDir).sort()).toEqual(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"]);
+  expect(readdirSync(stacksDir).sort()).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "local", "vps"]);
 });
 
-describe.each(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"])("stack %s", (stack) => {
+describe.each(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "local", "vps"])("stack %s", (stack) => {
   const dir = join(stacksDir, stack);
 
   test("terraform init -backend=false installs the pinned providers from the mirror", () => {
@@ -34,5 +34,5 @@ describe.each(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"])("
 test("npx cdktf list shows one stack per environment file", () => {
   const list = execa.sync("npx", ["cdktf", "list"], { cwd: ROOT, env: { CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" } });
   const stacks = [...list.stdout.matchAll(/^(\S+)\s+cdktf\.out\/stacks\//gm)].map((m) => m[1]).sort();
-  expect(stacks).toEqual(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"]);
+  expect(stacks).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "local", "vps"]);
 });

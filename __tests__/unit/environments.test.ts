@@ -27,7 +27,7 @@ function problems(raw: unknown, file = "environments/test-env.ts"): string {
 describe("shipped environments", () => {
   test("every file loads, named after its file", () => {
     const names = loadEnvironments(SHIPPED).map((e) => e.name);
-    expect(names).toEqual(["gcp-prod", "hetzner-prod", "hetzner-staging", "local", "vps"]);
+    expect(names).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "local", "vps"]);
   });
 
   test("defaults are filled in and secure", () => {

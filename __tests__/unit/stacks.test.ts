@@ -7,7 +7,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Server } from "../../.gen/providers/hcloud/server";
 import { Network } from "../../.gen/providers/hcloud/network";
 import { BackendStack, enforceResidency } from "../../constructs/backend-stack";
-import { Environment, loadEnvironments } from "../../lib/environment";
+import { Environment, loadEnvironments, validateEnvironment } from "../../lib/environment";
 import { PINNED_PROVIDERS } from "../../lib/providers";
 
 const ROOT = join(__dirname, "..", "..");
@@ -134,13 +134,31 @@ test("cdktf.json asks cdktf get for exactly the versions the mirror builds", () 
   expect(cdktfJson.terraformProviders).toEqual(generated.map((p) => `registry.terraform.io/${p.source}@= ${p.version}`));
 });
 
-test("hetzner-staging and hetzner-prod differ only through their environment files", () => {
-  const staging = env("hetzner-staging") as Record<string, unknown>;
-  const prod = env("hetzner-prod") as Record<string, unknown>;
+test.each([
+  ["hetzner-staging", "hetzner-prod", ["backups", "bucket", "database", "dns", "file", "location", "name", "network", "protect", "residency", "service", "state"]],
+  ["gcp-staging", "gcp-prod", ["backups", "database", "dns", "file", "name", "project", "protect", "service", "state"]],
+])("%s and %s differ only through their environment files", (stagingName, prodName, fields) => {
+  const staging = env(stagingName) as Record<string, unknown>;
+  const prod = env(prodName) as Record<string, unknown>;
   const differing = Object.keys(prod).filter((k) => JSON.stringify(prod[k]) !== JSON.stringify(staging[k])).sort();
-  expect(differing).toEqual(["backups", "bucket", "database", "dns", "file", "location", "name", "network", "protect", "residency", "service", "state"]);
+  expect(differing).toEqual(fields);
   // Prod's environment with staging's values in those fields synthesizes exactly staging's stack:
   // no code path looks at anything but the environment's data.
   const rebuilt = { ...prod, ...Object.fromEntries(differing.map((k) => [k, staging[k]])) } as Environment;
-  expect(synth(rebuilt).json).toEqual(synth(env("hetzner-staging")).json);
+  expect(synth(rebuilt).json).toEqual(synth(env(stagingName)).json);
+});
+
+test("moving a backend from hetzner to gcp is an edit of provider and location (plus the project gcp needs)", () => {
+  const file = "environments/moving.ts";
+  const common = {
+    residency: "eu", service: { image: "ghcr.io/acme/api:1.4.2", replicas: 2 }, database: { postgres: 15 },
+    bucket: { name: "acme-moving-data" }, dns: undefined, backups: { retentionDays: 14 }, protect: true, state: { backend: "local" },
+  };
+  const onHetzner = synth(validateEnvironment({ ...common, provider: "hetzner", location: "fsn1" }, file)).json;
+  const onGcp = synth(validateEnvironment({ ...common, provider: "gcp", location: "europe-west3", project: "acme-moving-4711" }, file)).json;
+  const outputs = (json: any) => Object.keys(json.output).map((k) => k.replace(/^app_(.*)_[0-9A-F]{8}$/, "$1")).sort();
+  expect(outputs(onHetzner)).toEqual(["backup_location", "bucket_endpoint", "bucket_name", "database_host", "service_url"]);
+  expect(outputs(onGcp)).toEqual(outputs(onHetzner));
+  expect(Object.keys(onHetzner.resource)).toEqual(expect.arrayContaining(["hcloud_server", "hcloud_volume", "minio_s3_bucket"]));
+  expect(Object.keys(onGcp.resource)).toEqual(expect.arrayContaining(["google_cloud_run_v2_service", "google_sql_database_instance", "google_storage_bucket"]));
 });

@@ -8,7 +8,7 @@ import { HetznerEnvironment } from "../../lib/environment";
 import { DatabaseEndpoint } from "../parts";
 import { CloudInit } from "./cloud-init";
 import { HetznerNetwork } from "./network";
-import { hetznerServer } from "./server";
+import { DEFAULT_SERVER_TYPE, hetznerServer } from "./server";
 
 const PORT = 5432;
 const DATA_DIR = "/var/lib/postgresql";
@@ -73,7 +73,7 @@ export class HetznerDatabase extends Construct implements DatabaseEndpoint {
 
     this.server = hetznerServer(this, "server", env, net, {
       name: `${env.name}-database`,
-      serverType: env.database.size!,
+      serverType: env.database.size ?? DEFAULT_SERVER_TYPE,
       privateIp: this.host,
       firewallId: Token.asNumber(net.databaseFirewall.id),
       cloudInit: this.cloudInit,

@@ -4,6 +4,9 @@ import { HetznerEnvironment } from "../../lib/environment";
 import { CloudInit } from "./cloud-init";
 import { HetznerNetwork } from "./network";
 
+/** Used where the environment names no size: 2 vCPU, 4 GB, the smallest current shared type. */
+export const DEFAULT_SERVER_TYPE = "cx23";
+
 export interface HetznerServerProps {
   readonly name: string;
   readonly serverType: string;

@@ -10,7 +10,7 @@ import { DatabaseEndpoint, ServiceEndpoint } from "../parts";
 import { CloudInit, systemdUnit } from "./cloud-init";
 import { HetznerBuckets } from "./bucket";
 import { HetznerNetwork } from "./network";
-import { hetznerServer } from "./server";
+import { DEFAULT_SERVER_TYPE, hetznerServer } from "./server";
 
 /**
  * The app: `service.replicas` servers, each running the app image with Docker (a systemd unit,
@@ -58,7 +58,7 @@ export class HetznerService extends Construct implements ServiceEndpoint {
       });
       return hetznerServer(this, `app-${i + 1}`, env, net, {
         name: `${env.name}-app-${i + 1}`,
-        serverType: env.service.size!,
+        serverType: env.service.size ?? DEFAULT_SERVER_TYPE,
         privateIp: net.addresses.app(i + 1),
         firewallId: Token.asNumber(net.appFirewall.id),
         cloudInit,

@@ -7,9 +7,6 @@ export function consistencyProblems(raw: unknown): Problem[] {
     problems.push({ field: "host.publicIpv4", value: undefined, message: "required when dns is set: the address the DNS records point at" });
   }
   if (valueAt(raw, ["provider"]) === "hetzner") {
-    for (const field of [["service", "size"], ["database", "size"]]) {
-      if (valueAt(raw, field) === undefined) problems.push({ field: field.join("."), value: undefined, message: "required on hetzner: a server type such as cx23" });
-    }
     // Postgres comes from the server image's Debian packages: Debian 12 ships 15, Debian 13 ships 17.
     const debian = { "debian-12": 15, "debian-13": 17 } as Record<string, number>;
     const image = (valueAt(raw, ["serverImage"]) as string | undefined) ?? "debian-12";

@@ -138,6 +138,18 @@ export const hetznerEnvironment = z.strictObject({
 export const gcpEnvironment = z.strictObject({
   provider: z.literal("gcp"),
   ...common,
+  service: service.extend({
+    /** Cloud Run instances kept warm (0 scales to zero) and the ceiling; replicas is the default minimum. */
+    maxInstances: wholeNumber(1, 1000).default(10),
+    /** Who may reach the service: everyone (through the load balancer when there is a DNS record), or internal traffic only. */
+    ingress: z.enum(["all", "internal"]).default("all"),
+    cpu: z.string().default("1"),
+    memory: z.string().default("512Mi"),
+  }),
+  database: database.extend({
+    /** REGIONAL keeps a standby in a second zone of the region. */
+    availability: z.enum(["ZONAL", "REGIONAL"]).default("ZONAL"),
+  }),
   /** The Google Cloud project id. */
   project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id such as acme-prod-4711"),
   state: z.discriminatedUnion("backend", [localState, gcsState]),

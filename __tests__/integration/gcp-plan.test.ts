@@ -1,0 +1,88 @@
+import { join } from "node:path";
+import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
+import { byType, offlinePlan, PlannedResource, synthApp } from "./helpers";
+
+// `terraform plan` of the GCP stacks with the real google provider from the mirror, offline: a dummy
+// access token; the GCS state backend is swapped for a local one in the test only (offlinePlan).
+const { outdir, result } = synthApp();
+const plan = (stack: string) => offlinePlan(join(outdir, "stacks", stack), { GOOGLE_OAUTH_ACCESS_TOKEN: "dummy-access-token" });
+
+beforeAll(() => expect(result.exitCode).toBe(0));
+
+describe.each([
+  ["gcp-staging", { protect: false }],
+  ["gcp-prod", { protect: true }],
+] as const)("%s plans with the real google provider", (stack, expected) => {
+  let resources: PlannedResource[];
+  const one = (type: string) => { const all = byType(resources, type); expect(all).toHaveLength(1); return all[0].values; };
+  beforeAll(() => { resources = plan(stack); });
+
+  test("has every part of the backend, with the APIs a fresh project needs", () => {
+    const types = new Set(resources.map((r) => r.type));
+    for (const type of ["google_project_service", "google_compute_network", "google_compute_subnetwork", "google_service_networking_connection",
+      "google_compute_firewall", "google_service_account", "google_sql_database_instance", "google_sql_user", "google_secret_manager_secret",
+      "google_cloud_run_v2_service", "google_storage_bucket", "google_dns_managed_zone", "google_dns_record_set",
+      "google_compute_global_forwarding_rule", "google_compute_managed_ssl_certificate"]) {
+      expect(types).toContain(type);
+    }
+    expect(byType(resources, "google_project_service").map((s) => s.values.service)).toEqual(expect.arrayContaining(["run.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]));
+  });
+
+  test("Cloud SQL: no public IP, TLS required, backups with point-in-time recovery in the EU", () => {
+    const sql = one("google_sql_database_instance");
+    const settings = sql.settings[0];
+    expect(settings.ip_configuration[0]).toMatchObject({ ipv4_enabled: false, ssl_mode: "ENCRYPTED_ONLY" });
+    expect(settings.ip_configuration[0].authorized_networks ?? []).toEqual([]);
+    expect(settings.backup_configuration[0]).toMatchObject({ enabled: true, point_in_time_recovery_enabled: true, location: "europe-west3" });
+    expect(settings.maintenance_window[0]).toMatchObject({ day: 7, hour: 3 });
+    expect({ terraform: sql.deletion_protection, api: settings.deletion_protection_enabled }).toEqual({ terraform: expected.protect, api: expected.protect });
+  });
+
+  test("the bucket: uniform access, public access prevention, versioning, lifecycle", () => {
+    const bucket = one("google_storage_bucket");
+    expect(bucket).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: "enforced", versioning: [{ enabled: true }] });
+    expect(bucket.lifecycle_rule[0].action[0].type).toBe("Delete");
+  });
+
+  test("Cloud Run: own service account, probes on the health path, private egress, secrets from Secret Manager", () => {
+    const run = one("google_cloud_run_v2_service");
+    const template = run.template[0];
+    const container = template.containers[0];
+    expect(container.startup_probe[0].http_get[0].path).toBe("/healthz");
+    expect(container.liveness_probe[0].http_get[0].path).toBe("/healthz");
+    expect(template.vpc_access[0]).toMatchObject({ egress: "PRIVATE_RANGES_ONLY" });
+    const secretEnv = container.env.filter((e: any) => e.value_source?.length).map((e: any) => e.name).sort();
+    expect(secretEnv).toEqual(["DATABASE_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]);
+    expect(container.env.every((e: any) => !/password|secret/i.test(e.value ?? ""))).toBe(true);
+    expect(run.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
+    expect(run.deletion_protection).toBe(expected.protect);
+    // Least privilege: the runtime account holds no project-wide role, only grants on its own secrets and bucket.
+    expect(byType(resources, "google_project_iam_member")).toEqual([]);
+    expect(byType(resources, "google_secret_manager_secret_iam_member").every((m) => m.values.role === "roles/secretmanager.secretAccessor")).toBe(true);
+  });
+
+  test("the firewall allows nothing in", () => {
+    const rules = byType(resources, "google_compute_firewall").map((r) => r.values);
+    expect(rules.filter((r) => r.direction === "INGRESS" && (r.allow ?? []).length > 0)).toEqual([]);
+    expect(rules).toEqual([expect.objectContaining({ direction: "INGRESS", deny: [expect.objectContaining({ protocol: "all" })] })]);
+  });
+
+  test("secrets are replicated only in the EU region", () => {
+    for (const secret of byType(resources, "google_secret_manager_secret")) {
+      expect(secret.values.replication[0].auto ?? []).toEqual([]);
+      expect(secret.values.replication[0].user_managed[0].replicas.map((r: any) => r.location)).toEqual(["europe-west3"]);
+    }
+  });
+
+  test("every location and region is in the EU", () => {
+    const places: string[] = [];
+    const walk = (v: unknown, key = ""): void => {
+      if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+      else if (v && typeof v === "object") Object.entries(v).forEach(([k, x]) => walk(x, k));
+      else if (typeof v === "string" && ["location", "region"].includes(key)) places.push(v);
+    };
+    resources.forEach((r) => walk(r.values));
+    expect(places.length).toBeGreaterThan(5);
+    for (const place of places) expect({ place, allowed: judgeLocation(RESIDENCY_POLICIES.eu, LOCATION_TABLES.gcp, place).allowed }).toEqual({ place, allowed: true });
+  });
+});

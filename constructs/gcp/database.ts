@@ -1,0 +1,61 @@
+import { Construct } from "constructs";
+import { Password } from "@cdktf/provider-random/lib/password";
+import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
+import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
+import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
+import { GcpEnvironment } from "../../lib/environment";
+import { DatabaseEndpoint } from "../parts";
+import { GcpNetwork } from "./network";
+import { regionalSecret } from "./secret";
+
+/**
+ * Cloud SQL for PostgreSQL with a private IP only (no public address), TLS required, automated
+ * daily backups with point-in-time recovery stored in the environment's region, a Sunday-night
+ * maintenance window, and deletion protection (Terraform's and the API's) when `protect` is set.
+ */
+export class GcpDatabase extends Construct implements DatabaseEndpoint {
+  readonly host: string;
+  readonly port = 5432;
+  readonly database = "app";
+  readonly user = "app";
+  readonly password: string;
+  readonly instance: SqlDatabaseInstance;
+  readonly backupLocation: string;
+
+  constructor(scope: Construct, id: string, env: GcpEnvironment, net: GcpNetwork) {
+    super(scope, id);
+    this.backupLocation = env.location;
+    this.instance = new SqlDatabaseInstance(this, "instance", {
+      name: env.name,
+      region: env.location,
+      databaseVersion: `POSTGRES_${env.database.postgres}`,
+      deletionProtection: env.protect,
+      settings: {
+        tier: env.database.size ?? "db-custom-1-3840",
+        edition: "ENTERPRISE",
+        availabilityType: env.database.availability,
+        diskSize: env.database.storageGb,
+        diskAutoresize: true,
+        deletionProtectionEnabled: env.protect,
+        ipConfiguration: { ipv4Enabled: false, privateNetwork: net.network.id, sslMode: "ENCRYPTED_ONLY" },
+        backupConfiguration: {
+          enabled: true,
+          pointInTimeRecoveryEnabled: true,
+          location: this.backupLocation,
+          startTime: "02:00",
+          transactionLogRetentionDays: Math.min(7, env.backups.retentionDays),
+          backupRetentionSettings: { retainedBackups: env.backups.retentionDays, retentionUnit: "COUNT" },
+        },
+        maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
+        userLabels: { environment: env.name },
+      },
+      dependsOn: [net.privateServiceAccess],
+    });
+    this.host = this.instance.privateIpAddress;
+    this.password = new Password(this, "password", { length: 32, special: false }).result;
+    new SqlDatabase(this, "database", { name: this.database, instance: this.instance.name });
+    new SqlUser(this, "user", { name: this.user, instance: this.instance.name, password: this.password });
+    // The password itself, for operators; the service reads the connection URL secret instead.
+    regionalSecret(this, "database-password", env, this.password, []);
+  }
+}

@@ -1,0 +1,33 @@
+import { Construct } from "constructs";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { GcpEnvironment } from "../../lib/environment";
+import { BackendParts, Backups } from "../parts";
+import { GcpBucket } from "./bucket";
+import { GcpDatabase } from "./database";
+import { GcpDnsRecords } from "./dns";
+import { GcpNetwork } from "./network";
+import { GcpService } from "./service";
+import { ProjectApis } from "./services";
+
+/** Credentials come from the environment (GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_APPLICATION_CREDENTIALS or workload identity). */
+export function gcpProviders(scope: Construct, env: GcpEnvironment): void {
+  new GoogleProvider(scope, "google", {
+    project: env.project,
+    region: env.location,
+    defaultLabels: { environment: env.name, managed_by: "portable-backend" },
+  });
+}
+
+export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDatabase> = {
+  network: (scope, env) => new GcpNetwork(scope, "network", env, new ProjectApis(scope, "apis")),
+  database: (scope, env, net) => new GcpDatabase(scope, "database", env, net),
+  bucket: (scope, env, net) => new GcpBucket(scope, "bucket", env, net),
+  service: (scope, env, deps) => new GcpService(scope, "service", env, deps),
+  dns: (scope, env, service) => {
+    if (!env.dns) return;
+    if (env.dns.provider !== "gcp") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the gcp target yet (use gcp)`);
+    new GcpDnsRecords(scope, "dns", env, service);
+  },
+  // Cloud SQL's automated backups and point-in-time recovery are configured with the database.
+  backups: (_scope, _env, { db }): Backups => ({ location: `Cloud SQL automated backups with point-in-time recovery, stored in ${db.backupLocation}` }),
+};

@@ -1,0 +1,44 @@
+import { Construct } from "constructs";
+import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
+import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
+import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
+import { GcpEnvironment } from "../../lib/environment";
+import { ProjectApis } from "./services";
+
+/**
+ * A VPC for the backend: a subnet Cloud Run sends its private traffic through (Direct VPC egress),
+ * and a peering range where Cloud SQL gets its private address. The firewall denies all ingress
+ * explicitly (logged): Cloud Run is reached through Google's front end and Cloud SQL over the
+ * peering, so nothing needs to come into the VPC. The service's own identity lives here too.
+ */
+export class GcpNetwork extends Construct {
+  readonly network: ComputeNetwork;
+  readonly subnet: ComputeSubnetwork;
+  readonly privateServiceAccess: ServiceNetworkingConnection;
+  /** The identity the service runs as: granted only what the parts give it (secret access, its bucket). */
+  readonly runtimeAccount: ServiceAccount;
+
+  constructor(scope: Construct, id: string, env: GcpEnvironment, apis: ProjectApis) {
+    super(scope, id);
+    this.network = new ComputeNetwork(this, "vpc", { name: env.name, autoCreateSubnetworks: false, dependsOn: apis.services });
+    this.subnet = new ComputeSubnetwork(this, "subnet", {
+      name: `${env.name}-run`, region: env.location, network: this.network.id, ipCidrRange: "10.8.0.0/24", privateIpGoogleAccess: true,
+    });
+    const range = new ComputeGlobalAddress(this, "sql-range", {
+      name: `${env.name}-sql`, purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 20, network: this.network.id,
+    });
+    this.privateServiceAccess = new ServiceNetworkingConnection(this, "sql-peering", {
+      network: this.network.id, service: "servicenetworking.googleapis.com", reservedPeeringRanges: [range.name],
+    });
+    this.runtimeAccount = new ServiceAccount(this, "runtime", {
+      accountId: `${env.name}-run`.slice(0, 30), displayName: `${env.name} service (Cloud Run)`, dependsOn: apis.services,
+    });
+    new ComputeFirewall(this, "deny-ingress", {
+      name: `${env.name}-deny-all-ingress`, network: this.network.id, direction: "INGRESS", priority: 65000,
+      sourceRanges: ["0.0.0.0/0"], deny: [{ protocol: "all" }], logConfig: { metadata: "INCLUDE_ALL_METADATA" },
+    });
+  }
+}

@@ -1,0 +1,15 @@
+import { defineEnvironment } from "../lib/environment";
+
+export default defineEnvironment({
+  provider: "gcp",
+  residency: "eu",
+  project: "acme-staging-4711",
+  location: "europe-west3",
+  service: { image: "europe-west3-docker.pkg.dev/acme-staging-4711/apps/api:1.4.2", replicas: 1, healthPath: "/healthz" },
+  database: { size: "db-custom-1-3840", storageGb: 10, postgres: 16 },
+  bucket: { versioning: true, location: "EU" },
+  dns: { provider: "gcp", zone: "acme.eu", record: "api-staging" },
+  backups: { retentionDays: 7, schedule: "daily" },
+  protect: false,
+  state: { backend: "gcs", bucket: "acme-staging-tfstate", location: "europe-west3", prefix: "gcp-staging" },
+});
