@@ -10,6 +10,10 @@ import { BackendParts } from "./parts";
 export class Backend extends Construct {
   constructor(scope: Construct, id: string, env: Environment, parts: BackendParts<Environment, unknown>) {
     super(scope, id);
+    if (Object.keys(env.service.secrets).length > 0) {
+      // Declared in the schema so files can name them; no target passes them to the app yet.
+      throw new Error(`${env.file}: service.secrets is not wired to the ${env.provider} target yet; remove it or pass the values another way`);
+    }
     const net = parts.network(this, env);
     const db = parts.database(this, env, net);
     const bucket = parts.bucket(this, env, net);

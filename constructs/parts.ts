@@ -16,6 +16,11 @@ export interface DatabaseEndpoint {
   readonly password: string;
 }
 
+/** The connection URL the app is given; `sslmode` says what the path to the database needs. */
+export function databaseUrl(db: DatabaseEndpoint, sslmode: "disable" | "prefer" | "require"): string {
+  return `postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=${sslmode}`;
+}
+
 export interface BucketEndpoint {
   readonly name: string;
   /** S3 endpoint as the app and backups reach it. */

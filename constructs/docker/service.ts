@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DockerEnvironment } from "../../lib/environment";
-import { DatabaseEndpoint, ServiceEndpoint } from "../parts";
+import { DatabaseEndpoint, databaseUrl, ServiceEndpoint } from "../parts";
 import { caddyfile } from "./caddyfile";
 import { healthcheck, serviceContainer } from "./container";
 import { dockerImage } from "./image";
@@ -23,9 +23,6 @@ export class DockerService extends Construct implements ServiceEndpoint {
     const { net, db, bucket } = deps;
     const names = dockerNames(env);
     const { port, healthPath, replicas } = env.service;
-    if (Object.keys(env.service.secrets).length > 0) {
-      throw new Error(`${env.file}: service.secrets is not supported by the docker target yet`);
-    }
 
     const image = dockerImage(this, "image", env.service.image);
     const upstreams: string[] = [];
@@ -40,7 +37,7 @@ export class DockerService extends Construct implements ServiceEndpoint {
         env: [
           `PORT=${port}`,
           `APP_VERSION=${env.service.image.split(":").pop()}`,
-          `DATABASE_URL=postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=disable`,
+          `DATABASE_URL=${databaseUrl(db, "disable")}`, // an internal Docker network on one host
           `S3_BUCKET=${bucket.name}`,
           ...bucket.clientEnv(),
         ],

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { GcpEnvironment } from "../../lib/environment";
-import { DatabaseEndpoint, ServiceEndpoint } from "../parts";
+import { DatabaseEndpoint, databaseUrl, ServiceEndpoint } from "../parts";
 import { GcpBucket } from "./bucket";
 import { GcpLoadBalancer } from "./load-balancer";
 import { GcpNetwork } from "./network";
@@ -22,10 +22,9 @@ export class GcpService extends Construct implements ServiceEndpoint {
   constructor(scope: Construct, id: string, env: GcpEnvironment, deps: { net: GcpNetwork; db: DatabaseEndpoint; bucket: GcpBucket }) {
     super(scope, id);
     const { net, db, bucket } = deps;
-    if (Object.keys(env.service.secrets).length > 0) throw new Error(`${env.file}: service.secrets is not supported by the gcp target yet`);
     const reader = [net.runtimeAccount.member];
     const secrets = {
-      DATABASE_URL: regionalSecret(this, "database-url", env, `postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=require`, reader),
+      DATABASE_URL: regionalSecret(this, "database-url", env, databaseUrl(db, "require"), reader),
       S3_ACCESS_KEY_ID: regionalSecret(this, "s3-access-key", env, bucket.accessKeyId, reader),
       S3_SECRET_ACCESS_KEY: regionalSecret(this, "s3-secret-key", env, bucket.secretAccessKey, reader),
     };

@@ -6,7 +6,7 @@ import { LoadBalancerService } from "../../.gen/providers/hcloud/load-balancer-s
 import { LoadBalancerTargetA as LoadBalancerTarget } from "../../.gen/providers/hcloud/load-balancer-target";
 import { ManagedCertificate } from "../../.gen/providers/hcloud/managed-certificate";
 import { HetznerEnvironment } from "../../lib/environment";
-import { DatabaseEndpoint, ServiceEndpoint } from "../parts";
+import { DatabaseEndpoint, databaseUrl, ServiceEndpoint } from "../parts";
 import { CloudInit, systemdUnit } from "./cloud-init";
 import { HetznerBuckets } from "./bucket";
 import { HetznerNetwork } from "./network";
@@ -29,7 +29,7 @@ export class HetznerService extends Construct implements ServiceEndpoint {
     const { port, image, replicas, healthPath } = env.service;
     const appEnv = [
       `PORT=${port}`,
-      `DATABASE_URL=postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=prefer`,
+      `DATABASE_URL=${databaseUrl(db, "prefer")}`,
       `S3_ENDPOINT=${bucket.endpoint}`, `S3_REGION=${bucket.region}`, `S3_BUCKET=${bucket.name}`,
       `S3_ACCESS_KEY_ID=${bucket.accessKeyId}`, `S3_SECRET_ACCESS_KEY=${bucket.secretAccessKey}`,
     ].join("\n");
