@@ -37,18 +37,21 @@ export class ResidencyAspect implements IAspect {
   constructor(readonly policy: ResidencyPolicy) {}
 
   visit(node: IConstruct): void {
-    // Idempotent: main.ts runs it over every stack before cdktf's own synth runs it again.
+    // Idempotent: createBackendApp runs it over every stack before cdktf's own synth runs it again.
     if (this.visited.has(node)) return;
     this.visited.add(node);
     if (!(node instanceof TerraformElement) || node instanceof TerraformOutput || node instanceof TerraformVariable || node instanceof TerraformLocal) return;
 
     const json = Tokenization.resolve(node.toTerraform(), { scope: node, resolver: RESOLVER }) as Record<string, any>;
+    let elementTable: ProviderLocations | undefined;
     for (const [type, attributes] of blocksOf(json)) {
       const table = type.startsWith("backend:") ? BACKEND_TABLES[type.slice("backend:".length)] : tableForTerraformProvider(type.split("_")[0]);
       if (!table) continue;
+      elementTable ??= table;
       for (const [attribute, value] of locationValues(attributes, type)) this.judge(node, table, attribute, value);
-      for (const entry of node.node.metadata.filter((m) => m.type === DECLARED_LOCATION)) this.judge(node, table, "(declared location)", String(entry.data));
     }
+    if (!elementTable) return;
+    for (const entry of node.node.metadata.filter((m) => m.type === DECLARED_LOCATION)) this.judge(node, elementTable, "(declared location)", String(entry.data));
   }
 
   private judge(node: IConstruct, table: ProviderLocations, attribute: string, value: string): void {
