@@ -1,13 +1,7 @@
 import { IConstruct } from "constructs";
 import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformElement, TerraformLocal, TerraformOutput, TerraformVariable, Tokenization } from "cdktf";
 import { judgeLocation, ProviderLocations, ResidencyPolicy, tableForTerraformProvider, LOCATION_TABLES } from "../lib/residency";
-
-/** Attribute names that say where something is. Matched anywhere in a block, at any depth. */
-const LOCATION_KEY = /^(location|locations|region|regions|zone|zones|datacenter|network_zone|node_locations|endpoint|minio_server|minio_region|[a-z0-9_]+_(location|locations|region|zone|zones))$/;
-/** Names that look like places but are not: time zones, and DNS zones. */
-const NOT_A_LOCATION = new Set(["time_zone", "timezone", "managed_zone", "zone_id", "zone_name", "dns_zone"]);
-/** In DNS resources `zone` names a DNS zone, not a place. */
-const DNS_TYPE = /(^|_)(dns|rrset|zone|record)(_|$)/;
+import { locationAttributes } from "../lib/residency/attributes";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
@@ -48,7 +42,8 @@ export class ResidencyAspect implements IAspect {
       const table = type.startsWith("backend:") ? BACKEND_TABLES[type.slice("backend:".length)] : tableForTerraformProvider(type.split("_")[0]);
       if (!table) continue;
       elementTable ??= table;
-      for (const [attribute, value] of locationValues(attributes, type)) this.judge(node, table, attribute, value);
+      // References (`${...}`) are judged where they point.
+      for (const [attribute, value] of locationAttributes(attributes, type)) if (!value.includes("${")) this.judge(node, table, attribute, value);
     }
     if (!elementTable) return;
     for (const entry of node.node.metadata.filter((m) => m.type === DECLARED_LOCATION)) this.judge(node, elementTable, "(declared location)", String(entry.data));
@@ -74,28 +69,4 @@ function* blocksOf(json: Record<string, any>): Generator<[string, unknown]> {
     for (const attributes of configs as unknown[]) yield [type, attributes];
   }
   for (const [kind, attributes] of Object.entries(json.terraform?.backend ?? {})) yield [`backend:${kind}`, attributes];
-}
-
-/** Every literal location value in a block, with its attribute path. References (`${...}`) are judged where they point. */
-function* locationValues(value: unknown, type: string, path = ""): Generator<[string, string]> {
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) yield* locationValues(v, type, `${path}[${i}]`);
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  for (const [key, v] of Object.entries(value)) {
-    const attribute = path ? `${path}.${key}` : key;
-    const isLocation = (LOCATION_KEY.test(key) || key === "endpoints") && !NOT_A_LOCATION.has(key) && !(key === "zone" && DNS_TYPE.test(type));
-    if (isLocation) {
-      for (const [p, s] of strings(v, attribute)) if (!s.includes("${")) yield [p, s];
-    } else {
-      yield* locationValues(v, type, attribute);
-    }
-  }
-}
-
-function* strings(value: unknown, path: string): Generator<[string, string]> {
-  if (typeof value === "string") yield [path, value];
-  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`);
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
 }
