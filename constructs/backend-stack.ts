@@ -26,6 +26,7 @@ export class BackendStack extends TerraformStack {
     // Passwords and keys are generated at apply time, never written in code.
     new RandomProvider(this, "random");
     new Backend(this, "app", env, target.parts); // "backend" is the state backend's id
+    target.ci?.(this, env);
     this.residency = new ResidencyAspect(RESIDENCY_POLICIES[env.residency]);
     Aspects.of(this).add(this.residency);
     pinProviderVersions(this);

@@ -10,6 +10,7 @@ export default defineEnvironment({
   bucket: { versioning: true, location: "EU" },
   dns: { provider: "gcp", zone: "acme.eu", record: "api" },
   backups: { retentionDays: 30, schedule: "daily" },
+  ci: { githubRepository: "acme/backend" }, // keyless GitHub Actions: see "CI on GitHub" in the README
   protect: true,
   state: { backend: "gcs", bucket: "acme-prod-tfstate", location: "europe-west3", prefix: "gcp-prod" },
 });

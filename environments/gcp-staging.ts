@@ -10,6 +10,7 @@ export default defineEnvironment({
   bucket: { versioning: true, location: "EU" },
   dns: { provider: "gcp", zone: "acme.eu", record: "api-staging" },
   backups: { retentionDays: 7, schedule: "daily" },
+  ci: { githubRepository: "acme/backend" }, // keyless GitHub Actions: see "CI on GitHub" in the README
   protect: false,
   state: { backend: "gcs", bucket: "acme-staging-tfstate", location: "europe-west3", prefix: "gcp-staging" },
 });

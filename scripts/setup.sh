@@ -20,16 +20,31 @@ fi
 step "Terraform engine and providers (npm run providers)"
 npm run --silent providers
 
+step "Development tools built from Go (npm run tools: actionlint)"
+npm run --silent tools
+
 step "Docker Engine"
 bash scripts/docker-engine.sh
 
-step "Test tools (Debian's cloud-init, whose schema validator checks the rendered user data)"
-if ! command -v cloud-init >/dev/null; then
-  [ "$(id -u)" = 0 ] || die "cloud-init is not installed; install Debian's cloud-init (needs root)"
+step "Test tools (Debian's cloud-init validates rendered user data; shellcheck lets actionlint check workflow scripts)"
+missing=()
+command -v cloud-init >/dev/null || missing+=(cloud-init)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || die "${missing[*]} not installed; install Debian's ${missing[*]} (needs root)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cloud-init >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-echo "cloud-init $(cloud-init --version 2>&1 | awk '{print $2}')"
+echo "cloud-init $(cloud-init --version 2>&1 | awk '{print $2}'), shellcheck $(shellcheck --version | awk '/^version:/ {print $2}')"
+
+step "Benchmark tools (Debian's docker-compose: the baseline \`npm run bench\` deploys against)"
+if ! command -v docker-compose >/dev/null; then
+  [ "$(id -u)" = 0 ] || die "docker-compose is not installed; install Debian's docker-compose (needs root)"
+  # Refresh the package lists only when they do not offer it yet.
+  apt-cache policy docker-compose 2>/dev/null | grep -q 'Candidate: [0-9]' || apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
+fi
+echo "docker-compose $(docker-compose version --short 2>/dev/null)"
 
 step "Images for the local environment (npm run images)"
 npm run --silent images

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import execa from "execa";
 import { dockerNames } from "../../constructs/docker/names";
@@ -49,6 +49,27 @@ test("a second plan shows no changes", () => {
   const plan = cdktf(["plan", "local"]);
   expect(plan.exitCode).toBe(0);
   expect(plan.stdout).toContain("No changes. Your infrastructure matches the configuration.");
+});
+
+test("drift: clean after deploy; a container stopped and one removed outside Terraform are named (exit 2); clean again after deploy", () => {
+  const drift = () => npmRun("drift", ["local"]);
+  expect(drift().exitCode).toBe(0);
+
+  docker(["stop", names.app(1)]);
+  docker(["rm", "-f", names.backup]);
+  const drifted = drift();
+  expect(drifted.exitCode).toBe(2);
+  expect(drifted.stdout).toMatch(/changed outside Terraform: docker_container\.app_service_app-1_\w+\n\s+must_run: true → false/);
+  expect(drifted.stdout).toMatch(/deleted outside Terraform: docker_container\.app_backups_container_\w+/);
+  const report = JSON.parse(readFileSync(join(ROOT, "cdktf.out", "drift-report.json"), "utf8"));
+  expect(report.stacks).toEqual([expect.objectContaining({ stack: "local", status: "drifted", resources: expect.arrayContaining([
+    expect.objectContaining({ type: "docker_container", action: "update", changes: [{ path: "must_run", before: true, after: false }] }),
+    expect.objectContaining({ type: "docker_container", action: "delete" }),
+  ]) })]);
+
+  expect(cdktf(["deploy", "local", "--auto-approve"]).exitCode).toBe(0);
+  const after = drift();
+  expect({ code: after.exitCode, out: after.stdout }).toEqual({ code: 0, out: expect.stringContaining("local (docker): no drift") });
 });
 
 test("restore drill: a row survives backup, dropping the table, and restore", () => {

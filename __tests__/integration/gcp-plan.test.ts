@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
 import { byType, offlinePlan, PlannedResource, synthApp } from "./helpers";
@@ -57,7 +58,7 @@ describe.each([
     expect(run.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
     expect(run.deletion_protection).toBe(expected.protect);
     // Least privilege: the runtime account holds no project-wide role, only grants on its own secrets and bucket.
-    expect(byType(resources, "google_project_iam_member")).toEqual([]);
+    expect(byType(resources, "google_project_iam_member").filter((m) => m.values.member.includes(`:${stack}-run@`))).toEqual([]);
     expect(byType(resources, "google_secret_manager_secret_iam_member").every((m) => m.values.role === "roles/secretmanager.secretAccessor")).toBe(true);
   });
 
@@ -72,6 +73,27 @@ describe.each([
       expect(secret.values.replication[0].auto ?? []).toEqual([]);
       expect(secret.values.replication[0].user_managed[0].replicas.map((r: any) => r.location)).toEqual(["europe-west3"]);
     }
+  });
+
+  test("keyless CI: GitHub's OIDC issuer, only this repository; plan identity read-only, deploy only from the stack's GitHub environment", () => {
+    const provider = one("google_iam_workload_identity_pool_provider");
+    expect(provider).toEqual(expect.objectContaining({
+      oidc: [expect.objectContaining({ issuer_uri: "https://token.actions.githubusercontent.com" })],
+      attribute_condition: 'assertion.repository == "acme/backend"',
+    }));
+    const accounts = byType(resources, "google_service_account").map((a) => a.values.account_id);
+    expect(accounts).toEqual(expect.arrayContaining([`${stack}-ci-plan`, `${stack}-ci-deploy`]));
+    const roles = (account: string) => byType(resources, "google_project_iam_member").filter((m) => m.address.includes(`ci_${account}-`)).map((m) => m.values.role);
+    expect(roles("plan").sort()).toEqual(["roles/iam.securityReviewer", "roles/secretmanager.secretAccessor", "roles/viewer"]);
+    expect(roles("deploy")).not.toContain("roles/owner");
+    expect(roles("deploy")).not.toContain("roles/editor");
+    // Who may impersonate which: principals are known only after apply (they name the pool), so read the configuration.
+    const synthesized = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    const members = Object.values(synthesized.resource.google_service_account_iam_member as Record<string, { role: string; member: string }>);
+    expect(members.map(({ role, member }) => ({ role, member })).sort((a, b) => a.member.localeCompare(b.member))).toEqual([
+      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stack}$`)) },
+      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(/^principalSet:\/\/iam\.googleapis\.com\/\$\{.*\}\/attribute\.repository\/acme\/backend$/) },
+    ]);
   });
 
   test("every location and region is in the EU", () => {

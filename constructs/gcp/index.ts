@@ -3,6 +3,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { GcpEnvironment } from "../../lib/environment";
 import { BackendParts, Backups } from "../parts";
 import { GcpBucket } from "./bucket";
+import { GcpCiIdentity } from "./ci-identity";
 import { GcpDatabase } from "./database";
 import { GcpDnsRecords } from "./dns";
 import { GcpNetwork } from "./network";
@@ -31,3 +32,7 @@ export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDa
   // Cloud SQL's automated backups and point-in-time recovery are configured with the database.
   backups: (_scope, _env, { db }): Backups => ({ location: `Cloud SQL automated backups with point-in-time recovery, stored in ${db.backupLocation}` }),
 };
+
+export function gcpCi(scope: Construct, env: GcpEnvironment): void {
+  if (env.ci) new GcpCiIdentity(scope, "ci", env, env.ci);
+}

@@ -150,6 +150,15 @@ export const gcpEnvironment = z.strictObject({
     /** REGIONAL keeps a standby in a second zone of the region. */
     availability: z.enum(["ZONAL", "REGIONAL"]).default("ZONAL"),
   }),
+  /**
+   * Keyless CI from GitHub Actions (Workload Identity Federation): a read-only identity for plans and
+   * drift checks, and a deploy identity only jobs in the GitHub environment `deployEnvironment` may use.
+   */
+  ci: z.strictObject({
+    githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "a GitHub repository as owner/name, e.g. acme/backend"),
+    /** The GitHub environment whose jobs deploy this stack (give it required reviewers). Default: the stack's name. */
+    deployEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name").optional(),
+  }).optional(),
   /** The Google Cloud project id. */
   project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id such as acme-prod-4711"),
   state: z.discriminatedUnion("backend", [localState, gcsState]),

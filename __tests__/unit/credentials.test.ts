@@ -1,0 +1,35 @@
+import { join } from "node:path";
+import { DockerEnvironment, loadEnvironments } from "../../lib/environment";
+import { missingCredentials } from "../../scripts/lib/credentials";
+
+// A stack whose credentials are missing is "not checked" by plan and drift, never planned against nothing.
+const environments = new Map(loadEnvironments(join(__dirname, "..", "..", "environments")).map((e) => [e.name, e]));
+const env = (name: string) => environments.get(name)!;
+
+describe("credentials each stack needs before terraform can read its state", () => {
+  test("hetzner: API token, bucket keys and the S3 state keys, each named by its variable", () => {
+    const missing = missingCredentials(env("hetzner-prod"), {});
+    expect(missing.join("\n")).toEqual(expect.stringContaining("HCLOUD_TOKEN"));
+    for (const name of ["TF_VAR_object_storage_access_key", "TF_VAR_object_storage_secret_key", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) {
+      expect(missing.join("\n")).toContain(name);
+    }
+    const all = { HCLOUD_TOKEN: "t", TF_VAR_object_storage_access_key: "a", TF_VAR_object_storage_secret_key: "s", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s" };
+    expect(missingCredentials(env("hetzner-prod"), all)).toEqual([]);
+  });
+
+  test("gcp: any one of the google credential variables will do", () => {
+    expect(missingCredentials(env("gcp-prod"), { GOOGLE_APPLICATION_CREDENTIALS: "/tmp/creds.json" })).toEqual([]);
+    expect(missingCredentials(env("gcp-prod"), { GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.x" })).toEqual([]);
+  });
+
+  test("docker over ssh with Hetzner DNS and S3 state needs the DNS token and the state keys", () => {
+    const missing = missingCredentials(env("vps"), { HCLOUD_TOKEN: "t" });
+    expect(missing).toEqual([expect.stringContaining("AWS_ACCESS_KEY_ID"), expect.stringContaining("AWS_SECRET_ACCESS_KEY")]);
+  });
+
+  test("local docker needs the engine's socket, nothing else", () => {
+    const socket = env("local") as DockerEnvironment;
+    expect(missingCredentials({ ...socket, host: { ...socket.host, url: "unix:///nonexistent/docker.sock" } }, {}))
+      .toEqual(["a Docker Engine at unix:///nonexistent/docker.sock"]);
+  });
+});

@@ -1,0 +1,91 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
+import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { ProjectService } from "@cdktf/provider-google/lib/project-service";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
+import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
+import { GcpEnvironment } from "../../lib/environment";
+
+const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+
+/** Plans read everything (secret versions included: refreshing one reads its payload) and lock the state. */
+const PLAN_ROLES = ["roles/viewer", "roles/iam.securityReviewer", "roles/secretmanager.secretAccessor"];
+
+/**
+ * What applying this backend creates and changes. Granting IAM (projectIamAdmin) makes this identity
+ * as powerful as an owner in practice; that is why only the protected GitHub environment may use it.
+ */
+const DEPLOY_ROLES = [
+  "roles/run.admin", "roles/cloudsql.admin", "roles/storage.admin", "roles/compute.networkAdmin", "roles/compute.securityAdmin",
+  "roles/compute.loadBalancerAdmin", "roles/dns.admin", "roles/secretmanager.admin", "roles/servicenetworking.networksAdmin",
+  "roles/serviceusage.serviceUsageAdmin", "roles/iam.serviceAccountAdmin", "roles/iam.serviceAccountUser",
+  "roles/iam.workloadIdentityPoolAdmin", "roles/resourcemanager.projectIamAdmin",
+];
+
+/**
+ * Keyless CI: GitHub Actions jobs of one repository exchange their OIDC token for short-lived Google
+ * credentials (Workload Identity Federation), so no service-account key is ever stored in GitHub.
+ * Two identities, least privilege each:
+ *   - plan: read-only, usable by any workflow of the repository (pull-request plans, drift checks);
+ *   - deploy: usable only by jobs running in the repository's GitHub environment for this stack,
+ *     whose protection rules (required reviewers, main branch only) guard production.
+ * The first deploy that creates these is run by a person; the outputs are what the workflows need.
+ */
+export class GcpCiIdentity extends Construct {
+  constructor(scope: Construct, id: string, env: GcpEnvironment, ci: NonNullable<GcpEnvironment["ci"]>) {
+    super(scope, id);
+    const repository = ci.githubRepository;
+    const apis = ["iamcredentials.googleapis.com", "sts.googleapis.com"].map((service) =>
+      new ProjectService(this, service.split(".")[0], { service, disableOnDestroy: false, disableDependentServices: false }));
+
+    const pool = new IamWorkloadIdentityPool(this, "pool", {
+      workloadIdentityPoolId: "github-actions", displayName: "GitHub Actions", dependsOn: apis,
+    });
+    const provider = new IamWorkloadIdentityPoolProvider(this, "provider", {
+      workloadIdentityPoolId: pool.workloadIdentityPoolId,
+      workloadIdentityPoolProviderId: "github",
+      displayName: "GitHub Actions OIDC",
+      oidc: { issuerUri: GITHUB_ISSUER },
+      attributeMapping: {
+        "google.subject": "assertion.sub",
+        "attribute.repository": "assertion.repository",
+        "attribute.environment": "assertion.environment",
+      },
+      // Tokens of any other repository are refused before any binding is looked at.
+      attributeCondition: `assertion.repository == "${repository}"`,
+    });
+
+    const plan = this.account("plan", `${env.name}-ci-plan`, `${env.name} CI plans and drift checks (read-only)`, PLAN_ROLES, env);
+    const deploy = this.account("deploy", `${env.name}-ci-deploy`, `${env.name} CI deploys`, DEPLOY_ROLES, env);
+    new ServiceAccountIamMember(this, "plan-federation", {
+      serviceAccountId: plan.name, role: "roles/iam.workloadIdentityUser",
+      member: `principalSet://iam.googleapis.com/${pool.name}/attribute.repository/${repository}`,
+    });
+    new ServiceAccountIamMember(this, "deploy-federation", {
+      serviceAccountId: deploy.name, role: "roles/iam.workloadIdentityUser",
+      member: `principalSet://iam.googleapis.com/${pool.name}/attribute.environment/${ci.deployEnvironment ?? env.name}`,
+    });
+
+    if (env.state.backend === "gcs") {
+      // Both write the state bucket: plans take the state lock, deploys write state.
+      for (const [name, account] of [["plan", plan], ["deploy", deploy]] as const) {
+        new StorageBucketIamMember(this, `${name}-state`, { bucket: env.state.bucket, role: "roles/storage.objectAdmin", member: account.member });
+      }
+    }
+
+    new TerraformOutput(this, "workload_identity_provider", { value: provider.name, description: "GitHub variable GCP_WORKLOAD_IDENTITY_PROVIDER" });
+    new TerraformOutput(this, "plan_service_account", { value: plan.email, description: `GitHub variable GCP_SERVICE_ACCOUNT of the ${env.name}-plan environment` });
+    new TerraformOutput(this, "deploy_service_account", { value: deploy.email, description: `GitHub variable GCP_SERVICE_ACCOUNT of the ${env.name} environment` });
+  }
+
+  private account(id: string, accountId: string, displayName: string, roles: string[], env: GcpEnvironment): ServiceAccount {
+    const account = new ServiceAccount(this, id, { accountId: accountId.slice(0, 30), displayName });
+    for (const role of roles) {
+      new ProjectIamMember(this, `${id}-${role.replace(/^roles\//, "").replace(/\./g, "-")}`, { project: env.project, role, member: account.member });
+    }
+    return account;
+  }
+}

@@ -1,0 +1,51 @@
+/*
+ * npm run --silent affected -- (--base <rev> [--head <rev>] | --all)
+ *
+ * The stacks a change touches, as a GitHub Actions matrix: {"include":[{"stack":"hetzner-prod","provider":"hetzner"}]}.
+ * An environment file touches its own stack; code every stack is built from (constructs, lib, the app,
+ * provider pins, dependencies) touches all of them. Stacks whose Docker Engine is the machine's own
+ * socket (`local`) are for a person's machine, not CI, and are never listed.
+ */
+import { parseArgs } from "node:util";
+import execa from "execa";
+import { Environment, loadEnvironments } from "../lib/environment";
+import { ENVIRONMENTS_DIR } from "./lib/stack-runner";
+import { PROJECT_ROOT } from "./lib/paths";
+
+/** Paths every stack is synthesized from. */
+const SHARED = [/^constructs\//, /^lib\//, /^main\.ts$/, /^cdktf\.json$/, /^package(-lock)?\.json$/, /^images\/catalog\.ts$/];
+const ENVIRONMENT_FILE = /^environments\/([a-z][a-z0-9-]*)\.ts$/;
+
+/** Stacks CI can plan and deploy: every one not bound to the local machine's Docker socket. */
+export function ciEnvironments(environments: readonly Environment[]): Environment[] {
+  return environments.filter((env) => !(env.provider === "docker" && env.host.url.startsWith("unix://")));
+}
+
+export function affectedStacks(changedFiles: readonly string[], environments: readonly Environment[]): Environment[] {
+  const candidates = ciEnvironments(environments);
+  if (changedFiles.some((file) => SHARED.some((pattern) => pattern.test(file)))) return candidates;
+  const touched = new Set(changedFiles.map((file) => ENVIRONMENT_FILE.exec(file)?.[1]).filter(Boolean));
+  return candidates.filter((env) => touched.has(env.name));
+}
+
+function changedFiles(base: string, head: string): string[] {
+  const { stdout } = execa.sync("git", ["diff", "--name-only", "--no-renames", base, head], { cwd: PROJECT_ROOT });
+  return stdout.split("\n").filter(Boolean);
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string", default: "HEAD" }, all: { type: "boolean", default: false } } });
+  if (!values.all && !values.base) throw new Error("give --base <revision> (with --head, default HEAD), or --all");
+  const environments = loadEnvironments(ENVIRONMENTS_DIR);
+  const stacks = values.all ? ciEnvironments(environments) : affectedStacks(changedFiles(values.base!, values.head!), environments);
+  console.log(JSON.stringify({ include: stacks.map((env) => ({ stack: env.name, provider: env.provider })) }));
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    console.error(`affected: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}

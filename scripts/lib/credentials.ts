@@ -1,0 +1,60 @@
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { Environment } from "../../lib/environment";
+
+/*
+ * Which credentials a stack needs before terraform can read its state and its real resources.
+ * A stack whose credentials are missing is reported "not checked" — never planned against nothing,
+ * and never counted as clean. The names are the ones Terraform, its providers and backends read
+ * (see .env.example).
+ */
+
+type ProcessEnv = Record<string, string | undefined>;
+
+/** One need, satisfied by any of `anyOf`. */
+interface Need {
+  readonly what: string;
+  readonly anyOf: readonly string[];
+  /** A file that satisfies the need on its own (a socket, a well-known credentials file). */
+  readonly file?: string;
+}
+
+const HETZNER_API: Need = { what: "Hetzner Cloud API token", anyOf: ["HCLOUD_TOKEN"] };
+const S3_STATE: Need[] = [
+  { what: "Object Storage access key for the S3 state", anyOf: ["AWS_ACCESS_KEY_ID"] },
+  { what: "Object Storage secret key for the S3 state", anyOf: ["AWS_SECRET_ACCESS_KEY"] },
+];
+const HETZNER_BUCKETS: Need[] = [
+  { what: "Object Storage access key for the buckets", anyOf: ["TF_VAR_object_storage_access_key"] },
+  { what: "Object Storage secret key for the buckets", anyOf: ["TF_VAR_object_storage_secret_key"] },
+];
+// The google provider and the gcs backend accept any of these; google-github-actions/auth sets
+// GOOGLE_APPLICATION_CREDENTIALS. `gcloud auth application-default login` writes the well-known file.
+const GOOGLE: Need = {
+  what: "Google Cloud credentials",
+  anyOf: ["GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_OAUTH_ACCESS_TOKEN", "GOOGLE_CLOUD_KEYFILE_JSON", "GCLOUD_KEYFILE_JSON"],
+  file: join(homedir(), ".config", "gcloud", "application_default_credentials.json"),
+};
+
+function needsOf(env: Environment): Need[] {
+  const needs: Need[] = [];
+  if (env.provider === "hetzner") needs.push(HETZNER_API, ...HETZNER_BUCKETS);
+  if (env.provider === "gcp") needs.push(GOOGLE);
+  if (env.provider === "docker" && env.host.url.startsWith("unix://")) {
+    const socket = env.host.url.slice("unix://".length);
+    needs.push({ what: `a Docker Engine at ${env.host.url}`, anyOf: [], file: socket });
+  }
+  if (env.dns?.provider === "hetzner") needs.push(HETZNER_API);
+  if (env.dns?.provider === "gcp") needs.push(GOOGLE);
+  if (env.state.backend === "s3") needs.push(...S3_STATE);
+  if (env.state.backend === "gcs") needs.push(GOOGLE);
+  return [...new Set(needs)];
+}
+
+/** What is missing for `env`, as readable phrases; empty when terraform can go ahead. */
+export function missingCredentials(env: Environment, processEnv: ProcessEnv = process.env): string[] {
+  return needsOf(env)
+    .filter((need) => !need.anyOf.some((name) => processEnv[name]) && !(need.file && existsSync(need.file)))
+    .map((need) => (need.anyOf.length ? `${need.what} (${need.anyOf.join(" or ")})` : need.what));
+}

@@ -1,0 +1,91 @@
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import execa from "execa";
+import pLimit from "p-limit";
+import { Environment, loadEnvironments } from "../../lib/environment";
+import { requireEngine } from "./engine";
+import { PROJECT_ROOT } from "./paths";
+
+/*
+ * Runs terraform over many stacks at once: the engine behind `npm run plan` and `npm run drift`.
+ * The app is synthesized once, then every stack runs in its own folder of cdktf.out. Terraform work
+ * is mostly waiting (provider start-up, API calls, state reads), so stacks overlap well even on two cores.
+ */
+
+export interface Stack {
+  readonly name: string;
+  readonly env: Environment;
+  /** cdktf.out/stacks/<name>: where terraform runs. */
+  readonly dir: string;
+}
+
+export const ENVIRONMENTS_DIR = process.env.ENVIRONMENTS_DIR || join(PROJECT_ROOT, "environments");
+export const OUT_DIR = process.env.CDKTF_OUTDIR || join(PROJECT_ROOT, "cdktf.out");
+
+/** Stacks the user asked for (all when none are named); an unknown name is an error naming the known ones. */
+export function selectStacks(requested: readonly string[]): Stack[] {
+  const environments = loadEnvironments(ENVIRONMENTS_DIR);
+  const known = new Map(environments.map((env) => [env.name, env]));
+  const unknown = requested.filter((name) => !known.has(name));
+  if (unknown.length) {
+    throw new Error(`unknown stack${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: the stacks are ${[...known.keys()].join(", ")} (one per file in ${ENVIRONMENTS_DIR})`);
+  }
+  const names = requested.length ? [...new Set(requested)] : [...known.keys()];
+  return names.map((name) => ({ name, env: known.get(name)!, dir: join(OUT_DIR, "stacks", name) }));
+}
+
+/**
+ * The command line every stack command takes: `[stack ...] [--concurrency N]`, plus the command's own
+ * string options with their defaults. Bad input throws a message naming the option.
+ */
+export function parseStackCommand<K extends string>(defaults: Record<K, string>, args = process.argv.slice(2)) {
+  const options = Object.fromEntries(Object.keys(defaults).map((k) => [k, { type: "string" as const, default: defaults[k as K] }]));
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...options, concurrency: { type: "string" } } });
+  const stacks = selectStacks(positionals);
+  const concurrency = values.concurrency === undefined ? defaultConcurrency(stacks.length) : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency: expected a whole number of at least 1, got "${values.concurrency}"`);
+  return { stacks, concurrency, options: values as unknown as Record<K, string> };
+}
+
+/** Synthesizes every stack into OUT_DIR the way `cdktf synth` does (same app command, same folder). */
+export async function synthesize(): Promise<void> {
+  const result = await execa("node", ["--import", "tsx", "main.ts"], {
+    cwd: PROJECT_ROOT, reject: false, env: { CDKTF_OUTDIR: OUT_DIR, ENVIRONMENTS_DIR },
+  });
+  if (result.exitCode !== 0) throw new Error(`synth failed:\n${result.stderr || result.stdout}`);
+}
+
+/** How many stacks run at once: all of them up to a few per core (terraform mostly waits). */
+export function defaultConcurrency(stacks: number): number {
+  return Math.max(1, Math.min(stacks, cpus().length * 2));
+}
+
+/** Runs `work` for every stack, at most `concurrency` at a time; results keep the stacks' order. */
+export async function forEachStack<T>(stacks: readonly Stack[], concurrency: number, work: (stack: Stack) => Promise<T>): Promise<T[]> {
+  const limit = pLimit(concurrency);
+  return Promise.all(stacks.map((stack) => limit(() => work(stack))));
+}
+
+/** Runs terraform in a stack's folder; never throws on a non-zero exit (the caller reads exitCode). */
+export function terraform(stack: Stack, args: string[], env: Record<string, string> = {}): Promise<execa.ExecaReturnValue> {
+  return execa(requireEngine().path, args, {
+    cwd: stack.dir, reject: false, env: { CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...env },
+  });
+}
+
+// Terraform's plugin cache is not safe for concurrent writers, so inits take turns; plans overlap.
+const initTurn = pLimit(1);
+
+/** `terraform init` of a stack (backend and providers from the offline mirror). Throws with terraform's error. */
+export function init(stack: Stack): Promise<void> {
+  return initTurn(async () => {
+    const result = await terraform(stack, ["init", "-input=false", "-no-color"]);
+    if (result.exitCode !== 0) throw new Error(`terraform init failed:\n${lastLines(result.stderr || result.stdout)}`);
+  });
+}
+
+/** The tail of terraform's output, which is where it says what went wrong. */
+export function lastLines(text: string, count = 30): string {
+  return text.trim().split("\n").slice(-count).join("\n");
+}

@@ -1,0 +1,61 @@
+/*
+ * npm run plan -- [stack ...] [--out <dir>] [--concurrency N]
+ *
+ * Synthesizes the app once, then plans the named stacks (all when none are named) in parallel against
+ * their real state. Per stack it writes <out>/<stack>/result.json, plan.json (redacted) and plan.txt,
+ * the input of `npm run plan-report` (the pull-request comment). A stack whose credentials are missing
+ * is "not checked". Exit: 0 every stack planned, 1 any stack failed or was not checked.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { runCli } from "./lib/cli";
+import { missingCredentials } from "./lib/credentials";
+import { redactPlan } from "./lib/redact-plan";
+import { StackPlanResult } from "./lib/stack-results";
+import { forEachStack, init, lastLines, OUT_DIR, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
+
+async function planStack(stack: Stack, outDir: string): Promise<StackPlanResult> {
+  const base = { stack: stack.name, policy: stack.env.residency, provider: stack.env.provider };
+  const dir = join(outDir, stack.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const finish = (result: StackPlanResult) => {
+    writeFileSync(join(dir, "result.json"), JSON.stringify(result, null, 2) + "\n");
+    return result;
+  };
+
+  const missing = missingCredentials(stack.env);
+  if (missing.length) return finish({ ...base, status: "not-checked", reason: `missing ${missing.join(", ")}` });
+  try {
+    await init(stack);
+    const plan = await terraform(stack, ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-out=plan.bin"]);
+    if (plan.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(plan.stderr || plan.stdout) });
+    const [json, text] = await Promise.all([terraform(stack, ["show", "-json", "plan.bin"]), terraform(stack, ["show", "-no-color", "plan.bin"])]);
+    if (json.exitCode !== 0 || text.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(json.stderr || text.stderr) });
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(redactPlan(JSON.parse(json.stdout))) + "\n");
+    writeFileSync(join(dir, "plan.txt"), text.stdout + "\n");
+    return finish({ ...base, status: "planned" });
+  } catch (err) {
+    return finish({ ...base, status: "failed", reason: (err as Error).message });
+  }
+}
+
+/** "Plan: 3 to add, 0 to change, 0 to destroy." or "No changes." from terraform's own text. */
+function summaryOf(outDir: string, result: StackPlanResult): string {
+  if (result.status !== "planned") return `${result.status}: ${result.reason}`;
+  const text = readFileSync(join(outDir, result.stack, "plan.txt"), "utf8");
+  return /^(Plan: .*|No changes\..*)$/m.exec(text)?.[1] ?? "planned";
+}
+
+async function main(): Promise<void> {
+  const { stacks, concurrency, options } = parseStackCommand({ out: join(OUT_DIR, "plans") });
+  const outDir = resolve(options.out);
+
+  await synthesize();
+  const results = await forEachStack(stacks, concurrency, (stack) => planStack(stack, outDir));
+  for (const result of results) console.log(`${result.stack}: ${summaryOf(outDir, result)}`);
+  console.log(`\nplans written to ${outDir}`);
+  process.exitCode = results.every((r) => r.status === "planned") ? 0 : 1;
+}
+
+runCli("plan", main);
