@@ -80,7 +80,7 @@ describe("plan files leave the machine redacted", () => {
   test("variables, prior state and planned values are dropped; changes are redacted", () => {
     const plan = {
       format_version: "1.2", variables: { object_storage_secret_key: { value: "topsecret" } },
-      prior_state: { values: { password: "topsecret" } }, planned_values: { root_module: {} },
+      prior_state: { values: { result: "topsecret" } }, planned_values: { root_module: {} },
       resource_changes: [{ address: "random_password.db", change: { actions: ["create"], before: null, after: { result: "topsecret" }, after_sensitive: { result: true } } }],
       output_changes: { url: { before: null, after: "postgres://topsecret", after_sensitive: true } },
     };
