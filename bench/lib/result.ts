@@ -1,0 +1,36 @@
+import { VariantResult } from "./measure";
+
+/** A target from the issue, checked against a measurement. */
+export interface TargetCheck {
+  readonly description: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+/** What one benchmark reports. */
+export interface BenchResult {
+  readonly id: BenchId;
+  readonly title: string;
+  readonly measuredAt: string;
+  /** 1-minute load average before and after: more than the cores means the numbers carry others' work. */
+  readonly loadavg: { readonly before: number; readonly after: number };
+  readonly variants: Record<string, VariantResult>;
+  readonly targets: TargetCheck[];
+  readonly notes: string[];
+  /** Set when the benchmark could not run (e.g. a tool it measures is missing); nothing else is then meaningful. */
+  readonly skipped?: string;
+}
+
+export const BENCH_IDS = ["synth", "cli", "plan", "deploy", "unit"] as const;
+export type BenchId = (typeof BENCH_IDS)[number];
+
+export interface BenchContext {
+  readonly runs: number;
+  readonly warmup: number;
+  readonly log: (line: string) => void;
+  /** Results of benchmarks run earlier (in this invocation or the saved file): cli builds on synth. */
+  readonly previous: Partial<Record<BenchId, BenchResult>>;
+}
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
