@@ -2,14 +2,16 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
+import { appCommand } from "../../scripts/lib/app-command";
 import { requireEngine } from "../../scripts/lib/engine";
 
 export const ROOT = join(__dirname, "..", "..");
 
-/** Runs the app the way `cdktf synth` does, into a fresh folder. */
-export function synthApp(env: Record<string, string> = {}, entry = "main.ts"): { outdir: string; result: execa.ExecaSyncReturnValue } {
+/** Runs the app the way `cdktf synth` does (cdktf.json's app command), into a fresh folder. */
+export function synthApp(env: Record<string, string> = {}, entry?: string): { outdir: string; result: execa.ExecaSyncReturnValue } {
   const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
-  const result = execa.sync("node", ["--import", "tsx", entry], {
+  const app = appCommand(entry);
+  const result = execa.sync(app.file, app.args, {
     cwd: ROOT, reject: false, env: { CDKTF_OUTDIR: outdir, ...env },
   });
   return { outdir, result };

@@ -31,6 +31,14 @@ test("malformed files fail synth with all their problems, and nothing is written
   expect(readdirSync(outdir)).toEqual([]);
 });
 
+test("an environment file that is not valid TypeScript fails synth naming the file and line, and nothing is written", () => {
+  const dir = environmentsDir({ "a-good.ts": good, "b-cut.ts": good.slice(0, good.indexOf("service:")) });
+  const { outdir, result } = synthApp({ ENVIRONMENTS_DIR: dir });
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).toBe(`${join(dir, "b-cut.ts")}:4:3: Expected identifier but found end of file\nNothing was synthesized.`);
+  expect(readdirSync(outdir)).toEqual([]);
+});
+
 test("a non-EU location in a raw resource fails synth before any stack is written", () => {
   const dir = environmentsDir({ "a-good.ts": good, "b-extended.ts": good });
   // An app like main.ts that adds a raw resource to one stack, the way a project extends its stacks.
