@@ -26,7 +26,6 @@ const OPENTOFU = {
   goPackage: "./cmd/tofu",
 };
 
-const PLUGIN_CACHE_DIR = join(CACHE_DIR, "plugin-cache");
 
 async function main(): Promise<void> {
   const providers = Object.values(PINNED_PROVIDERS) as PinnedProvider[];
@@ -63,11 +62,9 @@ async function main(): Promise<void> {
   }
 
   const configStep = providers.length + 2;
-  mkdirSync(PLUGIN_CACHE_DIR, { recursive: true });
   const configFile = cliConfigPath();
   writeManagedBlock(configFile, {
     mirror: MIRROR_DIR,
-    pluginCacheDir: PLUGIN_CACHE_DIR,
     addresses: providers.flatMap((p) => REGISTRY_HOSTS.map((h) => `${h}/${p.source}`)),
   });
   progress.step(configStep, "cli config", `${configFile} points terraform at ${MIRROR_DIR}`);

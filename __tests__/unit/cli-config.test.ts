@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeManagedBlock } from "../../scripts/lib/cli-config";
 
-const config = { mirror: "/p/mirror", pluginCacheDir: "/c/plugins", addresses: ["registry.terraform.io/hashicorp/random"] };
+const config = { mirror: "/p/mirror", addresses: ["registry.terraform.io/hashicorp/random"] };
 const file = () => join(mkdtempSync(join(tmpdir(), "tfrc-")), ".terraformrc");
 
 test("writes a mirror for the pinned providers and lets others use a registry", () => {

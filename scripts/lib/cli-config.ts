@@ -6,7 +6,6 @@ const END = "# <<< portable-backend provider mirror <<<";
 
 export interface MirrorConfig {
   readonly mirror: string;
-  readonly pluginCacheDir: string;
   /** `host/namespace/type` addresses served from the mirror; everything else may still use a registry. */
   readonly addresses: readonly string[];
 }
@@ -23,10 +22,12 @@ export function writeManagedBlock(file: string, config: MirrorConfig): void {
     throw new Error(`${file} already has a provider_installation block; add a filesystem_mirror for ${config.mirror} to it by hand, or remove it and rerun`);
   }
   const list = config.addresses.map((a) => `      "${a}",`).join("\n");
+  // No plugin_cache_dir: from an unpacked mirror terraform links each stack's providers straight into the
+  // mirror anyway, and a shared cache is relinked by every `terraform init`, which makes a terraform running
+  // in another stack at that moment fail with "Required plugins are not installed".
   const block = [
     BEGIN,
     ...(/^\s*disable_checkpoint\b/m.test(outside) ? [] : ["disable_checkpoint = true"]),
-    `plugin_cache_dir = "${config.pluginCacheDir}"`,
     "provider_installation {",
     "  filesystem_mirror {",
     `    path    = "${config.mirror}"`,

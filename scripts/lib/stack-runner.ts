@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import execa from "execa";
 import pLimit from "p-limit";
 import { Environment, loadEnvironments } from "../../lib/environment";
-import { requireEngine } from "./engine";
+import { Engine, requireEngine } from "./engine";
+import { appCommand } from "./app-command";
 import { PROJECT_ROOT } from "./paths";
 
 /*
@@ -48,9 +49,10 @@ export function parseStackCommand<K extends string>(defaults: Record<K, string>,
   return { stacks, concurrency, options: values as unknown as Record<K, string> };
 }
 
-/** Synthesizes every stack into OUT_DIR the way `cdktf synth` does (same app command, same folder). */
+/** Synthesizes every stack into OUT_DIR the way `cdktf synth` does (cdktf.json's app command, same folder). */
 export async function synthesize(): Promise<void> {
-  const result = await execa("node", ["--import", "tsx", "main.ts"], {
+  const app = appCommand();
+  const result = await execa(app.file, app.args, {
     cwd: PROJECT_ROOT, reject: false, env: { CDKTF_OUTDIR: OUT_DIR, ENVIRONMENTS_DIR },
   });
   if (result.exitCode !== 0) throw new Error(`synth failed:\n${result.stderr || result.stdout}`);
@@ -67,22 +69,26 @@ export async function forEachStack<T>(stacks: readonly Stack[], concurrency: num
   return Promise.all(stacks.map((stack) => limit(() => work(stack))));
 }
 
-/** Runs terraform in a stack's folder; never throws on a non-zero exit (the caller reads exitCode). */
+// Found once per run: finding it spawns `terraform version` synchronously, which would stall every other stack.
+let engine: Engine | undefined;
+
+/**
+ * Runs terraform in a stack's folder; never throws on a non-zero exit (the caller reads exitCode).
+ * Without a plugin cache: every init relinks a shared cache's entries, and a terraform running in another
+ * stack at that moment fails with "Required plugins are not installed". Providers come from the mirror.
+ */
 export function terraform(stack: Stack, args: string[], env: Record<string, string> = {}): Promise<execa.ExecaReturnValue> {
-  return execa(requireEngine().path, args, {
-    cwd: stack.dir, reject: false, env: { CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...env },
+  engine ??= requireEngine();
+  const { TF_PLUGIN_CACHE_DIR: _shared, ...inherited } = process.env;
+  return execa(engine.path, args, {
+    cwd: stack.dir, reject: false, extendEnv: false, env: { ...inherited, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...env },
   });
 }
 
-// Terraform's plugin cache is not safe for concurrent writers, so inits take turns; plans overlap.
-const initTurn = pLimit(1);
-
 /** `terraform init` of a stack (backend and providers from the offline mirror). Throws with terraform's error. */
-export function init(stack: Stack): Promise<void> {
-  return initTurn(async () => {
-    const result = await terraform(stack, ["init", "-input=false", "-no-color"]);
-    if (result.exitCode !== 0) throw new Error(`terraform init failed:\n${lastLines(result.stderr || result.stdout)}`);
-  });
+export async function init(stack: Stack): Promise<void> {
+  const result = await terraform(stack, ["init", "-input=false", "-no-color"]);
+  if (result.exitCode !== 0) throw new Error(`terraform init failed:\n${lastLines(result.stderr || result.stdout)}`);
 }
 
 /** The tail of terraform's output, which is where it says what went wrong. */
