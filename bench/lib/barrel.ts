@@ -81,7 +81,7 @@ function camel(kebab: string): string {
 
 /** What of the project the app loads: copied and rewritten. Everything else is linked. */
 const SOURCES = ["main.ts", "constructs", "lib", "environments", "images/catalog.ts"];
-const LINKED = ["node_modules", ".gen", "package.json", "tsconfig.json", "cdktf.json"];
+const LINKED = ["node_modules", ".gen", "package.json", "tsconfig.json", "cdktf.json", "scripts"];
 
 /**
  * A copy of the project's app in a new temporary folder with every deep provider import made a barrel

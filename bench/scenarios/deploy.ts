@@ -5,6 +5,7 @@ import { randomInt } from "node:crypto";
 import execa from "execa";
 import { stringify } from "yaml";
 import { localImages } from "../../images/catalog";
+import { appCommand } from "../../scripts/lib/app-command";
 import { requireEngine } from "../../scripts/lib/engine";
 import { registerCleanup } from "../lib/cleanup";
 import { ComposeProject, composeFromStack, ComposeSecret } from "../lib/compose";
@@ -22,7 +23,8 @@ const COMPOSE_FILE = join(COMPOSE_DIR, "docker-compose.yml");
 
 /** Synthesizes one environment folder with the app and returns the named stack's cdk.tf.json. */
 async function synthStack(envDir: string, outdir: string, stack: string): Promise<Record<string, any>> {
-  await timeCommand("node", ["--import", "tsx", "main.ts"], { cwd: PROJECT_ROOT, env: { CDKTF_OUTDIR: outdir, ENVIRONMENTS_DIR: envDir } });
+  const app = appCommand();
+  await timeCommand(app.file, app.args, { cwd: PROJECT_ROOT, env: { CDKTF_OUTDIR: outdir, ENVIRONMENTS_DIR: envDir } });
   return JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 }
 

@@ -2,21 +2,22 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { barrelCopy } from "../lib/barrel";
+import { AppCommand, appCommand } from "../../scripts/lib/app-command";
 import { PROJECT_ROOT } from "../lib/environments";
 import { compare, Sample, timeCommand, Variant } from "../lib/measure";
 import { BenchContext, BenchResult, seconds } from "../lib/result";
 
 /** The app command from cdktf.json, run the way cdktf runs it: CDKTF_OUTDIR set, from the project folder. */
-const APP = ["--import", "tsx", "main.ts"];
+const APP = appCommand();
+
+/** For comparison: the usual way to run a CDKTF app in TypeScript, a loader (tsx) for all of it. */
+const TSX = { file: "node", args: ["--import", "tsx", "main.ts"] };
 
 /** Synthesizes every environment's stack in `cwd`; returns the sample and leaves the output in `outdir`. */
-async function synthOnce(cwd: string, outdir: string, app: readonly string[] = APP): Promise<Sample> {
+async function synthOnce(cwd: string, outdir: string, app: AppCommand = APP): Promise<Sample> {
   rmSync(outdir, { recursive: true, force: true });
-  return timeCommand("node", app, { cwd, env: { CDKTF_OUTDIR: outdir }, rusage: true });
+  return timeCommand(app.file, app.args, { cwd, env: { CDKTF_OUTDIR: outdir }, rusage: true });
 }
-
-/** Diagnostic: the same app with the source maps tsx turns on turned off again (a proposed fix, see README). */
-const NO_SOURCE_MAPS = ["--import", "tsx", "--import", join(__dirname, "..", "lib", "no-source-maps.mjs"), "main.ts"];
 
 /** Every file of a synth output folder, with the folder it was synthesized in replaced by a placeholder. */
 function outputFiles(outdir: string, synthesizedIn: string): Map<string, string> {
@@ -40,11 +41,11 @@ export async function synthBench(ctx: BenchContext): Promise<BenchResult> {
     const productOut = join(out, "product");
     const barrelOut = join(out, "barrel");
     const variants: Variant[] = [
-      { key: "product", label: "project (deep imports)", command: "CDKTF_OUTDIR=<tmp> node --import tsx main.ts", run: () => synthOnce(PROJECT_ROOT, productOut) },
+      { key: "product", label: "project (deep imports)", command: `CDKTF_OUTDIR=<tmp> ${[APP.file, ...APP.args].join(" ")}`, run: () => synthOnce(PROJECT_ROOT, productOut) },
       { key: "barrel", label: "baseline (barrel imports)", command: `same, in a copy with barrel imports (bench/lib/barrel.ts)`, run: () => synthOnce(copy.dir, barrelOut) },
       {
-        key: "noSourceMaps", label: "diagnostic: project, source maps off", command: "CDKTF_OUTDIR=<tmp> node --import tsx --import bench/lib/no-source-maps.mjs main.ts",
-        run: () => synthOnce(PROJECT_ROOT, join(out, "diagnostic"), NO_SOURCE_MAPS),
+        key: "tsx", label: "project through tsx instead", command: `CDKTF_OUTDIR=<tmp> ${[TSX.file, ...TSX.args].join(" ")}`,
+        run: () => synthOnce(PROJECT_ROOT, join(out, "tsx"), TSX),
       },
     ];
 
@@ -62,7 +63,7 @@ export async function synthBench(ctx: BenchContext): Promise<BenchResult> {
     const variantsResult = await compare(variants, { runs: ctx.runs, warmup: Math.max(0, ctx.warmup - 1), log: ctx.log });
     const p = variantsResult.product;
     const q = variantsResult.barrel;
-    const d = variantsResult.noSourceMaps;
+    const d = variantsResult.tsx;
     const speedup = q.wallMs.median / p.wallMs.median;
     return {
       id: "synth", title: `Synth of all ${stacks.length} stacks (app only, as cdktf runs it)`,
@@ -77,7 +78,7 @@ export async function synthBench(ctx: BenchContext): Promise<BenchResult> {
         `stacks: ${stacks.join(", ")}`,
         `baseline: the project's sources with ${copy.rewrittenFiles} of ${copy.files} files rewritten to barrel imports (@cdktf/provider-* and .gen/providers/*); its output is identical`,
         `barrel baseline: ${seconds(q.wallMs.median)}, ${q.peakRssMiB!.median.toFixed(0)} MiB peak`,
-        `diagnostic, source maps off: ${seconds(d.wallMs.median)} (cpu ${seconds(d.cpuMs!.median)} vs ${seconds(p.cpuMs!.median)}), ${d.peakRssMiB!.median.toFixed(0)} MiB peak`,
+        `the same app through tsx (a loader for every module, source maps on): ${seconds(d.wallMs.median)} (cpu ${seconds(d.cpuMs!.median)} vs ${seconds(p.cpuMs!.median)}), ${d.peakRssMiB!.median.toFixed(0)} MiB peak`,
       ],
     };
   } finally {
