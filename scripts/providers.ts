@@ -26,7 +26,6 @@ const OPENTOFU = {
   goPackage: "./cmd/tofu",
 };
 
-
 async function main(): Promise<void> {
   const providers = Object.values(PINNED_PROVIDERS) as PinnedProvider[];
   const progress = new Progress(providers.length + 3, "providers");

@@ -49,9 +49,13 @@ function describe(path: string): Engine | undefined {
   }
 }
 
+// Found once per process: finding it runs `terraform version` twice, synchronously, which would stall
+// everything else a parallel caller (the stack runner) has in flight. Only a found engine is kept.
+let found: Engine | undefined;
+
 /** Fails with a clear message when no engine is installed: tests in CI must not skip over it. */
 export function requireEngine(): Engine {
-  const engine = findEngine();
+  const engine = (found ??= findEngine());
   if (!engine) throw new Error("No terraform engine found: run `npm run providers` (it uses terraform from PATH or builds OpenTofu).");
   return engine;
 }

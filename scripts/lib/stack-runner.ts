@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import execa from "execa";
 import pLimit from "p-limit";
 import { Environment, loadEnvironments } from "../../lib/environment";
-import { Engine, requireEngine } from "./engine";
+import { requireEngine } from "./engine";
 import { appCommand } from "./app-command";
 import { PROJECT_ROOT } from "./paths";
 
@@ -69,18 +69,13 @@ export async function forEachStack<T>(stacks: readonly Stack[], concurrency: num
   return Promise.all(stacks.map((stack) => limit(() => work(stack))));
 }
 
-// Found once per run: finding it spawns `terraform version` synchronously, which would stall every other stack.
-let engine: Engine | undefined;
-
 /**
  * Runs terraform in a stack's folder; never throws on a non-zero exit (the caller reads exitCode).
- * Without a plugin cache: every init relinks a shared cache's entries, and a terraform running in another
- * stack at that moment fails with "Required plugins are not installed". Providers come from the mirror.
+ * A plugin cache set in the environment is dropped, for the reason the CLI config has none (cli-config.ts).
  */
 export function terraform(stack: Stack, args: string[], env: Record<string, string> = {}): Promise<execa.ExecaReturnValue> {
-  engine ??= requireEngine();
   const { TF_PLUGIN_CACHE_DIR: _shared, ...inherited } = process.env;
-  return execa(engine.path, args, {
+  return execa(requireEngine().path, args, {
     cwd: stack.dir, reject: false, extendEnv: false, env: { ...inherited, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...env },
   });
 }
