@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformElement, TerraformLocal, TerraformOutput, TerraformVariable, Tokenization } from "cdktf";
+import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformElement, TerraformLocal, TerraformOutput, TerraformVariable, Token, Tokenization } from "cdktf";
 import { judgeLocation, ProviderLocations, ResidencyPolicy, tableForTerraformProvider, LOCATION_TABLES } from "../lib/residency";
 import { locationAttributes } from "../lib/residency/attributes";
 
@@ -36,14 +36,17 @@ export class ResidencyAspect implements IAspect {
     this.visited.add(node);
     if (!(node instanceof TerraformElement) || node instanceof TerraformOutput || node instanceof TerraformVariable || node instanceof TerraformLocal) return;
 
-    const json = Tokenization.resolve(node.toTerraform(), { scope: node, resolver: RESOLVER }) as Record<string, any>;
+    // Only tokens on the way to a location are resolved (locationAttributes): resolving the whole element
+    // here, and again in synth, was a fifth of the app's run time.
+    const resolve = (value: unknown) => (Token.isUnresolved(value) ? Tokenization.resolve(value, { scope: node, resolver: RESOLVER }) : value);
+    const json = resolve(node.toTerraform()) as Record<string, any>;
     let elementTable: ProviderLocations | undefined;
     for (const [type, attributes] of blocksOf(json)) {
       const table = type.startsWith("backend:") ? BACKEND_TABLES[type.slice("backend:".length)] : tableForTerraformProvider(type.split("_")[0]);
       if (!table) continue;
       elementTable ??= table;
       // References (`${...}`) are judged where they point.
-      for (const [attribute, value] of locationAttributes(attributes, type)) if (!value.includes("${")) this.judge(node, table, attribute, value);
+      for (const [attribute, value] of locationAttributes(attributes, type, resolve)) if (!value.includes("${")) this.judge(node, table, attribute, value);
     }
     if (!elementTable) return;
     for (const entry of node.node.metadata.filter((m) => m.type === DECLARED_LOCATION)) this.judge(node, elementTable, "(declared location)", String(entry.data));

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Testing } from "cdktf";
+import { Lazy, Testing, Token } from "cdktf";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
@@ -106,6 +106,15 @@ describe("residency aspect over raw resources added in code", () => {
     const stack = new BackendStack(app, env("gcp-prod"));
     new StorageBucket(stack, "exports", { name: "acme-exports", location: "asia-east1" });
     expect(() => app.synth()).toThrow(/residency policy "eu": gcp-prod\/exports location = "asia-east1"/);
+  });
+
+  test("a location given by a token is judged by what it resolves to, also a whole nested block or map key", () => {
+    const stack = new BackendStack(Testing.app(), env("hetzner-staging"));
+    const worker = new Server(stack, "worker", { name: "worker", serverType: "cpx11", image: "debian-12", location: Lazy.stringValue({ produce: () => "ash" }) });
+    worker.addOverride("placement", Lazy.anyValue({ produce: () => ({ datacenter: "hil-dc1" }) }));
+    worker.addOverride("labels", { [Token.asString(Lazy.stringValue({ produce: () => "zone" }))]: "sin" });
+    expect(() => enforceResidency([stack])).toThrow();
+    expect(stack.residency.violations.map((v) => `${v.attribute} = ${v.value}`).sort()).toEqual(["labels.zone = sin", "location = ash", "placement.datacenter = hil-dc1"]);
   });
 
   test("a reference is judged where it points, not where it is used", () => {

@@ -17,29 +17,47 @@ function isLocationKey(key: string, resourceType: string): boolean {
 }
 
 /**
+ * Turns a value that is not known in the tree yet (a cdktf token) into its value, and returns any
+ * other value as it is. The aspect passes cdktf's resolver; plain JSON (a plan) needs none.
+ */
+export type ResolveValue = (value: unknown) => unknown;
+const asIs: ResolveValue = (value) => value;
+
+/**
  * Every string under a location attribute of `block`, at any depth, as [attribute path, value]; paths
  * look like `settings[0].location_preference[0].zone`. Callers decide what a value is: the aspect skips
  * references (`${...}`), the plan report values known only after apply.
+ *
+ * `resolve` is applied to every object or list before it is looked into, to map keys and to every value
+ * under a location attribute, so a token there (a whole nested block, a key, a location) is judged by
+ * what it resolves to. Other strings are never resolved: that was most of the work, and synth does it
+ * again anyway.
  */
-export function locationAttributes(block: unknown, resourceType: string): Generator<[string, string]> {
-  return walk(block, resourceType, "");
+export function locationAttributes(block: unknown, resourceType: string, resolve: ResolveValue = asIs): Generator<[string, string]> {
+  return walk(block, resourceType, "", resolve);
 }
 
-function* walk(block: unknown, resourceType: string, path: string): Generator<[string, string]> {
+function* walk(value: unknown, resourceType: string, path: string, resolve: ResolveValue): Generator<[string, string]> {
+  // A string or number outside a location attribute holds no location attribute: it is not resolved (a
+  // cloud-init document, say, would be rendered for nothing).
+  if (typeof value !== "object" || value === null) return;
+  const block = resolve(value);
   if (Array.isArray(block)) {
-    for (const [i, v] of block.entries()) yield* walk(v, resourceType, `${path}[${i}]`);
+    for (const [i, v] of block.entries()) yield* walk(v, resourceType, `${path}[${i}]`, resolve);
     return;
   }
   if (block === null || typeof block !== "object") return;
-  for (const [key, v] of Object.entries(block)) {
+  for (const [rawKey, v] of Object.entries(block)) {
+    const key = String(resolve(rawKey));
     const attribute = path ? `${path}.${key}` : key;
-    if (isLocationKey(key, resourceType)) yield* strings(v, attribute);
-    else yield* walk(v, resourceType, attribute);
+    if (isLocationKey(key, resourceType)) yield* strings(v, attribute, resolve);
+    else yield* walk(v, resourceType, attribute, resolve);
   }
 }
 
-function* strings(value: unknown, path: string): Generator<[string, string]> {
+function* strings(raw: unknown, path: string, resolve: ResolveValue): Generator<[string, string]> {
+  const value = resolve(raw);
   if (typeof value === "string") yield [path, value];
-  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`);
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`, resolve);
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${String(resolve(k))}`, resolve);
 }
