@@ -13,7 +13,7 @@ import { ENVIRONMENTS_DIR } from "./lib/stack-runner";
 import { PROJECT_ROOT } from "./lib/paths";
 
 /** Paths every stack is synthesized from. */
-const SHARED = [/^constructs\//, /^lib\//, /^main\.ts$/, /^cdktf\.json$/, /^scripts\/cdktf-app\.cjs$/, /^package(-lock)?\.json$/, /^images\/catalog\.ts$/];
+const SHARED = [/^constructs\//, /^lib\//, /^main\.ts$/, /^cdktf\.json$/, /^scripts\/cdktf-app\.cjs$/, /^scripts\/app-runner\//, /^package(-lock)?\.json$/, /^images\/catalog\.ts$/];
 const ENVIRONMENT_FILE = /^environments\/([a-z][a-z0-9-]*)\.ts$/;
 
 /** Stacks CI can plan and deploy: every one not bound to the local machine's Docker socket. */

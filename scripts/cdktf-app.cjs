@@ -1,25 +1,13 @@
 "use strict";
 // The app command: cdktf.json runs `node scripts/cdktf-app.cjs main.ts`, and so do `npm run plan`,
 // `npm run drift`, the benchmark and the tests. It exists for speed (README "Performance"):
-//
-// - Each TypeScript file is compiled on its own by esbuild the first time it is loaded, and the JavaScript
-//   is kept in node_modules/.cache by content, so a warm run compiles nothing and never starts esbuild.
-//   Only `.ts` files go through this: a general loader such as tsx also inspects every JavaScript module
-//   Node loads, and the provider packages are many large ones (that cost 0.4 s per synth).
-// - Node's source maps stay off: cdktf captures a full stack trace for every token, and with source maps on
-//   Node maps every frame of each of them (another 0.5 s). With NODE_OPTIONS=--enable-source-maps the
-//   compiled files carry inline maps, and stack traces point at TypeScript lines again.
-const { createHash } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
-const Module = require("node:module");
-const { join, relative, resolve } = require("node:path");
-
-const ROOT = join(__dirname, "..");
-const CACHE = join(ROOT, "node_modules", ".cache", "portable-backend-ts");
-// The project's compiler options (class-field semantics, module interop): the same as tsc type-checks.
-const TSCONFIG = readFileSync(join(ROOT, "tsconfig.json"), "utf8");
-const SOURCE_MAPS = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--enable-source-maps");
-if (!SOURCE_MAPS) process.setSourceMapsEnabled(false);
+// - the packages the app imports load from one cached bundle with V8's code cache (app-runner/vendor.cjs);
+// - the project's TypeScript is compiled by esbuild once per file content (app-runner/compile.cjs).
+// A general loader such as tsx inspects every module Node loads instead, and turns on source maps, which
+// cdktf's token stack traces make expensive. NODE_OPTIONS=--enable-source-maps gives TypeScript lines.
+const { resolve } = require("node:path");
+const { CompileError, registerTypeScript } = require("./app-runner/compile.cjs");
+const { buildVendor, loadVendor, needsBuild, openVendor, recordPackages } = require("./app-runner/vendor.cjs");
 
 const [entry] = process.argv.slice(2);
 if (!entry) {
@@ -27,50 +15,22 @@ if (!entry) {
   process.exit(2);
 }
 
-/** Writes a cache file so that a concurrent reader sees all of it or nothing. */
-function writeAtomically(file, content) {
-  mkdirSync(CACHE, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
-}
-
-/** The CommonJS for one TypeScript file: from the cache, or compiled now (esbuild is loaded only then). */
-function compile(filename) {
-  const source = readFileSync(filename, "utf8");
-  const key = createHash("sha256").update(`${SOURCE_MAPS}\0${TSCONFIG}\0${filename}\0${source}`).digest("hex");
-  const cached = join(CACHE, `${key}.js`);
+function run(vendor) {
   try {
-    return readFileSync(cached, "utf8");
-  } catch {
-    const { code } = transform(source, filename);
-    writeAtomically(cached, code);
-    return code;
-  }
-}
-
-/** A TypeScript file esbuild cannot read: reported by file, line and column, without a stack trace. */
-class CompileError extends Error {}
-
-function transform(source, filename) {
-  try {
-    return require("esbuild").transformSync(source, {
-      loader: "ts", format: "cjs", platform: "node", target: "node20", tsconfigRaw: TSCONFIG, sourcefile: filename, sourcemap: SOURCE_MAPS ? "inline" : false,
-    });
+    loadVendor(vendor);
+    require(vendor.entry);
   } catch (err) {
-    if (!Array.isArray(err.errors)) throw err;
-    const shown = (file) => (relative(process.cwd(), file).startsWith("..") ? file : relative(process.cwd(), file));
-    const where = (l) => (l ? `${shown(l.file)}:${l.line}:${l.column + 1}: ` : "");
-    throw new CompileError(err.errors.map((e) => `${where(e.location)}${e.text}`).join("\n"));
+    if (!(err instanceof CompileError)) throw err;
+    console.error(`${err.message}\nNothing was synthesized.`);
+    process.exit(1);
   }
 }
 
-Module._extensions[".ts"] = (module, filename) => module._compile(compile(filename), filename);
-
-try {
-  require(resolve(entry));
-} catch (err) {
-  if (!(err instanceof CompileError)) throw err;
-  console.error(`${err.message}\nNothing was synthesized.`);
-  process.exit(1);
-}
+registerTypeScript();
+const vendor = openVendor(resolve(entry));
+recordPackages(vendor);
+// The app runs from a macrotask of its own: outside the build's promise, so that its errors are reported
+// as uncaught, as when it runs directly, and below a short stack: cdktf formats a full stack trace for
+// every token it creates, and the frames of Node loading this file were a quarter of each.
+if (needsBuild(vendor)) buildVendor(vendor).then(() => setImmediate(run, vendor));
+else setImmediate(run, vendor);
