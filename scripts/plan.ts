@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runCli } from "./lib/cli";
 import { missingCredentials } from "./lib/credentials";
+import { planTextOf } from "./lib/plan-output";
 import { redactPlan } from "./lib/redact-plan";
 import { StackPlanResult } from "./lib/stack-results";
 import { forEachStack, init, lastLines, OUT_DIR, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
@@ -30,10 +31,10 @@ async function planStack(stack: Stack, outDir: string): Promise<StackPlanResult>
     await init(stack);
     const plan = await terraform(stack, ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-out=plan.bin"]);
     if (plan.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(plan.stderr || plan.stdout) });
-    const [json, text] = await Promise.all([terraform(stack, ["show", "-json", "plan.bin"]), terraform(stack, ["show", "-no-color", "plan.bin"])]);
-    if (json.exitCode !== 0 || text.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(json.stderr || text.stderr) });
+    const json = await terraform(stack, ["show", "-json", "plan.bin"]);
+    if (json.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(json.stderr) });
     writeFileSync(join(dir, "plan.json"), JSON.stringify(redactPlan(JSON.parse(json.stdout))) + "\n");
-    writeFileSync(join(dir, "plan.txt"), text.stdout + "\n");
+    writeFileSync(join(dir, "plan.txt"), planTextOf(plan.stdout) + "\n");
     return finish({ ...base, status: "planned" });
   } catch (err) {
     return finish({ ...base, status: "failed", reason: (err as Error).message });

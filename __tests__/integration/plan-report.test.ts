@@ -8,6 +8,7 @@ import { Pet } from "@cdktf/provider-random/lib/pet";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { pinProviderVersions } from "../../constructs/backend-stack";
 import { BODY_LIMIT } from "../../scripts/github/markdown";
+import { planTextOf } from "../../scripts/lib/plan-output";
 import { redactPlan } from "../../scripts/lib/redact-plan";
 import { StackPlanResult } from "../../scripts/lib/stack-results";
 import { planReport, StackPlan } from "../../scripts/plan-report/index";
@@ -64,14 +65,24 @@ function applyAndChangeRandomStack(): StackPlan {
   const step = (args: string[]) => {
     const run = terraform([...args, "-input=false", "-no-color"], dir);
     if (run.exitCode !== 0) throw new Error(`terraform ${args[0]} failed:\n${run.stderr}`);
+    return run.stdout;
   };
   cpSync(synthRandomStack(1, statePath), join(dir, "cdk.tf.json"));
   step(["init"]);
   step(["apply", "-auto-approve"]);
   cpSync(synthRandomStack(2, statePath), join(dir, "cdk.tf.json"));
-  step(["plan", "-out", "plan.bin"]);
+  randomPlanOutput = step(["plan", "-out", "plan.bin"]);
   return shownPlan(dir, { stack: STACK, policy: "eu", provider: "random" });
 }
+
+/** What `terraform plan` printed for the random stack (after its refresh). */
+let randomPlanOutput = "";
+
+test("npm run plan keeps the plan text terraform plan printed, which is what terraform show prints", () => {
+  const shown = changedRandomStack().planText;
+  expect(randomPlanOutput).toContain("random_pet.name: Refreshing state...");
+  expect(planTextOf(randomPlanOutput)).toBe(shown);
+});
 
 describe("a plan with an add, a change, a replace and a destroy", () => {
   let stack: StackPlan;
