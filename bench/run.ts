@@ -20,7 +20,7 @@ import { unitBench } from "./scenarios/unit";
 
 /** Per benchmark: what it runs, and how many measured runs / warm-up runs by default (a deploy takes a minute). */
 const BENCHMARKS: Record<BenchId, { run: (ctx: BenchContext) => Promise<BenchResult>; runs: number; warmup: number }> = {
-  synth: { run: synthBench, runs: 7, warmup: 1 },
+  synth: { run: synthBench, runs: 9, warmup: 2 },
   cli: { run: cliBench, runs: 5, warmup: 1 },
   plan: { run: planBench, runs: 3, warmup: 1 },
   deploy: { run: deployBench, runs: 3, warmup: 0 },
