@@ -16,8 +16,9 @@ const { dirname, join, resolve, sep } = require("node:path");
 const vm = require("node:vm");
 const { CACHE, ROOT, writeAtomically } = require("./compile.cjs");
 
-/** How many bundles and entry records the cache keeps; the least recently written go first. */
-const KEEP = 8;
+/** How many bundles (~8 MB each with their code cache) and entry records the cache keeps; oldest go first. */
+const KEEP_BUNDLES = 8;
+const KEEP_RECORDS = 32;
 const IN_PACKAGE = `${sep}node_modules${sep}`;
 /** The bundle's generated entry (not a file). */
 const ENTRY = "<packages of the app>";
@@ -118,12 +119,12 @@ async function buildVendor(vendor) {
   prune();
 }
 
-/** Keeps the KEEP most recent bundles and entry records; drops code caches of bundles that are gone. */
+/** Keeps the most recent bundles and entry records (tests make apps of their own); drops unused code caches. */
 function prune() {
   const newest = (prefix) => readdirSync(CACHE).filter((f) => f.startsWith(prefix) && f.endsWith(".json"))
     .map((f) => ({ f, mtimeMs: statSync(join(CACHE, f)).mtimeMs })).sort((a, b) => b.mtimeMs - a.mtimeMs).map(({ f }) => f);
-  for (const f of newest("entry-").slice(KEEP)) rmSync(join(CACHE, f), { force: true });
-  for (const f of newest("vendor-").slice(KEEP)) for (const file of [f, f.replace(/\.json$/, ".js")]) rmSync(join(CACHE, file), { force: true });
+  for (const f of newest("entry-").slice(KEEP_RECORDS)) rmSync(join(CACHE, f), { force: true });
+  for (const f of newest("vendor-").slice(KEEP_BUNDLES)) for (const file of [f, f.replace(/\.json$/, ".js")]) rmSync(join(CACHE, file), { force: true });
   const caches = new Set(newest("vendor-").map((f) => readJson(join(CACHE, f))?.codeCache));
   for (const f of readdirSync(CACHE)) if (f.endsWith(".v8") && !caches.has(f)) rmSync(join(CACHE, f), { force: true });
 }
@@ -183,6 +184,7 @@ function recordPackages(vendor) {
     try {
       const packages = [...vendor.packages, ...found].sort(([a], [b]) => (a < b ? -1 : 1));
       writeAtomically(vendor.record, JSON.stringify({ entry: vendor.entry, packages }));
+      prune();
     } catch {
       // Only costs time: the next run loads packages one by one again.
     }
