@@ -1,11 +1,11 @@
 "use strict";
-// TypeScript → CommonJS, one file at a time, cached by content. The app bundle (bundle.cjs) is built from
-// these, and files Node loads itself at run time (environment files) go through the same function, so
-// every TypeScript file means the same thing however it is loaded.
+// TypeScript → CommonJS, one file at a time, cached by content: every TypeScript file the app loads (its
+// own, the bindings in .gen, environment files required by path) goes through here, so an edit
+// recompiles one file. The packages the app imports are bundled separately (vendor.cjs).
 const { createHash } = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
-const { join, relative } = require("node:path");
+const { dirname, join, relative } = require("node:path");
 
 const ROOT = join(__dirname, "..", "..");
 const CACHE = join(ROOT, "node_modules", ".cache", "portable-backend-app");
@@ -27,7 +27,7 @@ function formatMessages(messages) {
 
 /** Writes a cache file so that a concurrent reader sees all of it or nothing. */
 function writeAtomically(file, content) {
-  mkdirSync(CACHE, { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, content);
   renameSync(tmp, file);
@@ -42,7 +42,6 @@ function compile(filename) {
     return readFileSync(cached, "utf8");
   } catch {
     const { code } = transform(source, filename);
-    mkdirSync(join(CACHE, "files"), { recursive: true });
     writeAtomically(cached, code);
     return code;
   }
@@ -59,9 +58,9 @@ function transform(source, filename) {
   }
 }
 
-/** Lets Node require TypeScript files (those the bundle does not hold, such as environment files). */
+/** Lets Node require TypeScript files. */
 function registerTypeScript() {
   Module._extensions[".ts"] = (module, filename) => module._compile(compile(filename), filename);
 }
 
-module.exports = { CACHE, ROOT, SOURCE_MAPS, TSCONFIG, CompileError, compile, formatMessages, registerTypeScript, writeAtomically };
+module.exports = { CACHE, ROOT, CompileError, registerTypeScript, writeAtomically };
