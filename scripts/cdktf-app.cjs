@@ -1,10 +1,13 @@
 "use strict";
 // The app command: cdktf.json runs `node scripts/cdktf-app.cjs main.ts`, and so do `npm run plan`,
-// `npm run drift`, the benchmark and the tests. It exists for speed (README "Performance"):
+// `npm run drift`, the benchmark and the tests to synthesize. The stack commands themselves run through it
+// too (`node scripts/cdktf-app.cjs scripts/plan.ts ...`): they start every pull request's plan and every
+// drift check. It exists for speed (README "Performance"):
 // - the packages the app imports load from one cached bundle with V8's code cache (app-runner/vendor.cjs);
 // - the project's TypeScript is compiled by esbuild once per file content (app-runner/compile.cjs).
 // A general loader such as tsx inspects every module Node loads instead, and turns on source maps, which
 // cdktf's token stack traces make expensive. NODE_OPTIONS=--enable-source-maps gives TypeScript lines.
+const Module = require("node:module");
 const { resolve } = require("node:path");
 const { CompileError, registerTypeScript } = require("./app-runner/compile.cjs");
 const { buildVendor, loadVendor, needsBuild, openVendor, recordPackages } = require("./app-runner/vendor.cjs");
@@ -14,14 +17,17 @@ if (!entry) {
   console.error("usage: node scripts/cdktf-app.cjs <app entry, e.g. main.ts>");
   process.exit(2);
 }
+// As `node <entry> args...` would see it: scripts run through this (npm run plan) read their own arguments.
+process.argv.splice(1, 2, resolve(entry));
 
 function run(vendor) {
   try {
     loadVendor(vendor);
-    require(vendor.entry);
+    // As node itself runs a main module, so that `require.main === module` holds in the entry.
+    Module.runMain();
   } catch (err) {
     if (!(err instanceof CompileError)) throw err;
-    console.error(`${err.message}\nNothing was synthesized.`);
+    console.error(`${err.message}\nNothing ran: nothing was synthesized or written.`);
     process.exit(1);
   }
 }

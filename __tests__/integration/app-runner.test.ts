@@ -89,3 +89,13 @@ const result = () => {
     for (let i = 0; i < 3; i++) expect(output()).toEqual({ value: 2, counterLoads: 1, sameCdktf: true, sameCounter: true, dir, counterFromBundle: true, sameCdktfClasses: true });
   });
 });
+
+test("a script run through it sees its arguments and is the main module, as under node (npm run plan and drift)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "runner-script-"));
+  const script = join(dir, "script.ts");
+  writeFileSync(script, `const args: string[] = process.argv.slice(1);\nconsole.log(JSON.stringify({ args, main: require.main === module }));\n`);
+  const result = execa.sync(app.file, [...app.args.slice(0, -1), script, "local", "--out", "x y"], { cwd: ROOT, reject: false });
+  expect(result.stderr).toBe("");
+  expect(JSON.parse(result.stdout)).toEqual({ args: [script, "local", "--out", "x y"], main: true });
+  rmSync(dir, { recursive: true, force: true });
+});

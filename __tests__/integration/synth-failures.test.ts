@@ -35,7 +35,7 @@ test("an environment file that is not valid TypeScript fails synth naming the fi
   const dir = environmentsDir({ "a-good.ts": good, "b-cut.ts": good.slice(0, good.indexOf("service:")) });
   const { outdir, result } = synthApp({ ENVIRONMENTS_DIR: dir });
   expect(result.exitCode).toBe(1);
-  expect(result.stderr).toBe(`${join(dir, "b-cut.ts")}:4:3: Expected identifier but found end of file\nNothing was synthesized.`);
+  expect(result.stderr).toBe(`${join(dir, "b-cut.ts")}:4:3: Expected identifier but found end of file\nNothing ran: nothing was synthesized or written.`);
   expect(readdirSync(outdir)).toEqual([]);
 });
 
