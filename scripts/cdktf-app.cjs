@@ -17,8 +17,9 @@ if (!entry) {
   console.error("usage: node scripts/cdktf-app.cjs <app entry, e.g. main.ts>");
   process.exit(2);
 }
+const main = resolve(entry);
 // As `node <entry> args...` would see it: scripts run through this (npm run plan) read their own arguments.
-process.argv.splice(1, 2, resolve(entry));
+process.argv.splice(1, 2, main);
 
 function run(vendor) {
   try {
@@ -33,7 +34,7 @@ function run(vendor) {
 }
 
 registerTypeScript();
-const vendor = openVendor(resolve(entry));
+const vendor = openVendor(main);
 recordPackages(vendor);
 // The app runs from a macrotask of its own: outside the build's promise, so that its errors are reported
 // as uncaught, as when it runs directly, and below a short stack: cdktf formats a full stack trace for

@@ -52,14 +52,22 @@ function synthRandomStack(version: 1 | 2, statePath: string): string {
   return join(outdir, "stacks", STACK, "cdk.tf.json");
 }
 
-let randomPlan: StackPlan | undefined;
+/** The random stack's plan as `npm run plan` keeps it, and what `terraform plan` printed (after its refresh). */
+interface RandomPlan {
+  readonly stack: StackPlan;
+  readonly planOutput: string;
+}
+
+let randomPlan: RandomPlan | undefined;
 
 /** Made once per file: the report tests and the CLI tests read the same plan. */
-function changedRandomStack(): StackPlan {
+function changedRandom(): RandomPlan {
   return (randomPlan ??= applyAndChangeRandomStack());
 }
 
-function applyAndChangeRandomStack(): StackPlan {
+const changedRandomStack = (): StackPlan => changedRandom().stack;
+
+function applyAndChangeRandomStack(): RandomPlan {
   const dir = mkdtempSync(join(tmpdir(), "plan-report-random-"));
   const statePath = join(dir, "terraform.tfstate");
   const step = (args: string[]) => {
@@ -71,17 +79,14 @@ function applyAndChangeRandomStack(): StackPlan {
   step(["init"]);
   step(["apply", "-auto-approve"]);
   cpSync(synthRandomStack(2, statePath), join(dir, "cdk.tf.json"));
-  randomPlanOutput = step(["plan", "-out", "plan.bin"]);
-  return shownPlan(dir, { stack: STACK, policy: "eu", provider: "random" });
+  const planOutput = step(["plan", "-out", "plan.bin"]);
+  return { stack: shownPlan(dir, { stack: STACK, policy: "eu", provider: "random" }), planOutput };
 }
 
-/** What `terraform plan` printed for the random stack (after its refresh). */
-let randomPlanOutput = "";
-
 test("npm run plan keeps the plan text terraform plan printed, which is what terraform show prints", () => {
-  const shown = changedRandomStack().planText;
-  expect(randomPlanOutput).toContain("random_pet.name: Refreshing state...");
-  expect(planTextOf(randomPlanOutput)).toBe(shown);
+  const { stack, planOutput } = changedRandom();
+  expect(planOutput).toContain("random_pet.name: Refreshing state...");
+  expect(planTextOf(planOutput)).toBe(stack.planText);
 });
 
 describe("a plan with an add, a change, a replace and a destroy", () => {
