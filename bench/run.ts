@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "./lib/environments";
-import { machineInfo } from "./lib/machine";
+import { busyCores, machineInfo } from "./lib/machine";
 import { formatTable, readReport, Report, writeReport } from "./lib/report";
 import { BENCH_IDS, BenchContext, BenchId, BenchResult } from "./lib/result";
 import { cliBench } from "./scenarios/cli";
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     const runs = options.runs ?? spec.runs;
     const warmup = options.warmup ?? spec.warmup;
     console.log(`\n== ${id} (${runs} runs, ${warmup} warm-up)`);
-    const result = await spec.run({ runs, warmup, log: (line) => console.log(line), previous: benchmarks });
+    const busyCoresBefore = await busyCores();
+    const result = { ...(await spec.run({ runs, warmup, log: (line) => console.log(line), previous: benchmarks })), busyCoresBefore };
     benchmarks[id] = { ...result, machine };
     ran.push(result);
     writeReport(options.out, { generatedAt: new Date().toISOString(), machine, options: { runs: options.runs ?? "default", warmup: options.warmup ?? "default" }, benchmarks });

@@ -1,5 +1,7 @@
 import { toBarrelImports, parseBarrelIndex, parseDeepImport } from "../../bench/lib/barrel";
 import { composeFromStack, secretVariable } from "../../bench/lib/compose";
+import { formatTable, NOISY_BUSY_CORES } from "../../bench/lib/report";
+import { BenchResult } from "../../bench/lib/result";
 import { interleavedOrder, median, summarize } from "../../bench/lib/stats";
 
 // Pure helpers of the benchmark (`npm run bench`); the benchmark itself is not part of the tests.
@@ -17,6 +19,19 @@ describe("stats", () => {
 
   test("interleaved rounds rotate which variant goes first", () => {
     expect(interleavedOrder(["a", "b"], 3)).toEqual([["a", "b"], ["b", "a"], ["a", "b"]]);
+  });
+});
+
+describe("report", () => {
+  const result = (busyCoresBefore: number, loadavgBefore: number): BenchResult => ({
+    id: "plan", title: "Plan of all stacks", measuredAt: "2026-11-24T00:00:00.000Z", loadavg: { before: loadavgBefore, after: 0 },
+    busyCoresBefore, variants: {}, targets: [{ description: "parallel vs sequential", target: "≤ 0.6×", measured: "0.55×", met: true }], notes: [],
+  });
+
+  test("NOISY when other work kept cores busy just before, not for a load average the previous benchmark left", () => {
+    expect(formatTable([result(NOISY_BUSY_CORES + 0.9, 0.2)], 2)).toContain("NOISY   plan: other work kept 1.15 of 2 cores busy");
+    expect(formatTable([result(0.02, 3.4)], 2)).not.toContain("NOISY");
+    expect(formatTable([result(0.02, 3.4)], 2)).toContain("MET     plan: parallel vs sequential: 0.55× (target ≤ 0.6×)");
   });
 });
 

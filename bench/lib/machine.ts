@@ -40,3 +40,21 @@ export async function machineInfo(): Promise<MachineInfo> {
     loadavg: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
+
+/**
+ * How many cores other work kept busy while this process sat idle for `sampleMs` (from the kernel's
+ * per-core CPU times). Unlike the load average, a one-minute mean, it does not still count the
+ * benchmark that ran just before.
+ */
+export async function busyCores(sampleMs = 1000): Promise<number> {
+  const totals = () => cpus().reduce((sum, cpu) => {
+    const { idle, ...busy } = cpu.times;
+    const used = Object.values(busy).reduce((a, b) => a + b, 0);
+    return { used: sum.used + used, all: sum.all + used + idle };
+  }, { used: 0, all: 0 });
+  const start = totals();
+  await new Promise((resolve) => setTimeout(resolve, sampleMs));
+  const end = totals();
+  const all = end.all - start.all;
+  return all > 0 ? Math.round(((end.used - start.used) / all) * cpus().length * 100) / 100 : 0;
+}

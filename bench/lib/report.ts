@@ -28,6 +28,9 @@ export function writeReport(file: string, report: Report): void {
 
 const s = (ms: number) => (ms / 1000).toFixed(2);
 
+/** Idle, this machine shows 0.00–0.05 busy cores (dockerd, the shell); a quarter core is someone's work. */
+export const NOISY_BUSY_CORES = 0.25;
+
 /** The printed table: one row per variant, then the targets with their verdicts. */
 export function formatTable(results: readonly BenchResult[], cores: number): string {
   const rows: string[][] = [["benchmark", "variant", "runs", "median s", "min s", "max s", "peak RSS MiB", "cpu s (median)"]];
@@ -51,8 +54,7 @@ export function formatTable(results: readonly BenchResult[], cores: number): str
   for (const r of results) {
     for (const t of r.targets) out.push(`  ${t.met ? "MET   " : "MISSED"}  ${r.id}: ${t.description}: ${t.measured} (target ${t.target})`);
     for (const n of r.notes) out.push(`          ${r.id}: ${n}`);
-    // The benchmark itself keeps about one core busy; more than that before it starts is someone else's work.
-    if (r.loadavg.before > cores - 0.5) out.push(`  NOISY   ${r.id}: load average ${r.loadavg.before.toFixed(2)} on ${cores} cores before measuring: other work shares the machine, times are inflated`);
+    if ((r.busyCoresBefore ?? 0) > NOISY_BUSY_CORES) out.push(`  NOISY   ${r.id}: other work kept ${r.busyCoresBefore!.toFixed(2)} of ${cores} cores busy just before it started: times are likely inflated`);
   }
   return out.join("\n");
 }

@@ -13,8 +13,10 @@ export interface BenchResult {
   readonly id: BenchId;
   readonly title: string;
   readonly measuredAt: string;
-  /** 1-minute load average before and after: more than the cores means the numbers carry others' work. */
+  /** 1-minute load average before and after, for the record (it lags: it still counts the benchmark before). */
   readonly loadavg: { readonly before: number; readonly after: number };
+  /** Cores other work kept busy in the idle second before the benchmark started (`busyCores`). */
+  readonly busyCoresBefore?: number;
   readonly variants: Record<string, VariantResult>;
   readonly targets: TargetCheck[];
   readonly notes: string[];
