@@ -6,12 +6,13 @@
  * docker-compose, and the unit tests. Prints a table and writes bench/results/latest.json (a partial
  * run keeps the other benchmarks' saved results). Numbers are only as quiet as the machine: run it idle.
  */
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "./lib/environments";
 import { busyCores, machineInfo } from "./lib/machine";
 import { formatTable, readReport, Report, writeReport } from "./lib/report";
-import { BENCH_IDS, BenchContext, BenchId, BenchResult } from "./lib/result";
+import { BENCH_IDS, BenchContext, BenchId, BenchResult, ScenarioResult } from "./lib/result";
 import { cliBench } from "./scenarios/cli";
 import { deployBench } from "./scenarios/deploy";
 import { planBench } from "./scenarios/plan";
@@ -19,7 +20,7 @@ import { synthBench } from "./scenarios/synth";
 import { unitBench } from "./scenarios/unit";
 
 /** Per benchmark: what it runs, and how many measured runs / warm-up runs by default (a deploy takes a minute). */
-const BENCHMARKS: Record<BenchId, { run: (ctx: BenchContext) => Promise<BenchResult>; runs: number; warmup: number }> = {
+const BENCHMARKS: Record<BenchId, { run: (ctx: BenchContext) => Promise<ScenarioResult>; runs: number; warmup: number }> = {
   synth: { run: synthBench, runs: 9, warmup: 2 },
   cli: { run: cliBench, runs: 5, warmup: 1 },
   plan: { run: planBench, runs: 3, warmup: 1 },
@@ -62,7 +63,11 @@ async function main(): Promise<void> {
     const warmup = options.warmup ?? spec.warmup;
     console.log(`\n== ${id} (${runs} runs, ${warmup} warm-up)`);
     const busyCoresBefore = await busyCores();
-    const result = { ...(await spec.run({ runs, warmup, log: (line) => console.log(line), previous: benchmarks })), busyCoresBefore };
+    const loadBefore = loadavg()[0];
+    const scenario = await spec.run({ runs, warmup, log: (line) => console.log(line), previous: benchmarks });
+    const result: BenchResult = {
+      ...scenario, measuredAt: new Date().toISOString(), loadavg: { before: loadBefore, after: loadavg()[0] }, busyCoresBefore,
+    };
     benchmarks[id] = { ...result, machine };
     ran.push(result);
     writeReport(options.out, { generatedAt: new Date().toISOString(), machine, options: { runs: options.runs ?? "default", warmup: options.warmup ?? "default" }, benchmarks });

@@ -1,16 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/environments";
 import { compare, timeCommand, Variant } from "../lib/measure";
-import { BenchContext, BenchResult, seconds } from "../lib/result";
+import { BenchContext, ScenarioResult, seconds } from "../lib/result";
 
 /**
  * `cdktf synth` as a person runs it, against what it cannot avoid: starting the CLI (`cdktf --version`)
  * plus running the app (benchmark 1). What is left over is the CLI's own work around the app.
  */
-export async function cliBench(ctx: BenchContext): Promise<BenchResult> {
-  const before = loadavg()[0];
+export async function cliBench(ctx: BenchContext): Promise<ScenarioResult> {
   const out = mkdtempSync(join(tmpdir(), "bench-cli-"));
   try {
     const variants: Variant[] = [
@@ -37,7 +36,7 @@ export async function cliBench(ctx: BenchContext): Promise<BenchResult> {
     }
     return {
       id: "cli", title: "cdktf synth end to end, against the CLI's floor plus the app",
-      measuredAt: new Date().toISOString(), loadavg: { before, after: loadavg()[0] }, variants: results, targets, notes,
+      variants: results, targets, notes,
     };
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { randomInt } from "node:crypto";
 import execa from "execa";
@@ -12,7 +12,7 @@ import { ComposeProject, composeFromStack, ComposeSecret } from "../lib/compose"
 import { HealthTarget, removeEnvironment, requireImages, requirePortFree, waitHealthy } from "../lib/docker";
 import { dockerBenchVariant, environmentsDir, PROJECT_ROOT } from "../lib/environments";
 import { compare, Sample, timeCommand, Variant } from "../lib/measure";
-import { BenchContext, BenchResult, seconds } from "../lib/result";
+import { BenchContext, ScenarioResult, seconds } from "../lib/result";
 
 /** The benchmark's own environments (never `local`): what Terraform deploys, and what compose does. */
 const TF_ENV = { name: "bench", port: 18080 };
@@ -61,8 +61,7 @@ async function deployed(deploy: () => Promise<Sample>, target: HealthTarget): Pr
   return { wallMs, cpuMs: command.cpuMs, phasesMs: { command: command.wallMs } };
 }
 
-export async function deployBench(ctx: BenchContext): Promise<BenchResult> {
-  const before = loadavg()[0];
+export async function deployBench(ctx: BenchContext): Promise<ScenarioResult> {
   await requireImages(Object.values(localImages).filter((i) => i !== localImages.base));
   const engine = requireEngine().path;
   const work = mkdtempSync(join(tmpdir(), "bench-deploy-"));
@@ -130,7 +129,7 @@ export async function deployBench(ctx: BenchContext): Promise<BenchResult> {
     const tfRatio = results.terraform.wallMs.median / results.compose.wallMs.median;
     return {
       id: "deploy", title: "Deploy of the local Docker environment, from nothing to healthy",
-      measuredAt: new Date().toISOString(), loadavg: { before, after: loadavg()[0] }, variants: results,
+      variants: results,
       targets: [
         { description: "cdktf deploy vs docker-compose up (to healthy)", target: "≤ 1.3×", measured: `${ratio.toFixed(2)}× (${seconds(results.cdktf.wallMs.median)} vs ${seconds(results.compose.wallMs.median)})`, met: ratio <= 1.3 },
       ],

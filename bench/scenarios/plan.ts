@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DUMMY_CREDENTIALS, environmentsDir, localState, PROJECT_ROOT, shippedEnvironments } from "../lib/environments";
 import { compare, timeCommand, Variant } from "../lib/measure";
-import { BenchContext, BenchResult, seconds } from "../lib/result";
+import { BenchContext, ScenarioResult, seconds } from "../lib/result";
 
 /**
  * Stacks that cannot be planned on this machine: `vps` reaches its Docker Engine over ssh at a
@@ -17,12 +17,10 @@ const UNPLANNABLE: Record<string, string> = { vps: "its Docker Engine is a remot
  * state in a temporary folder (instead of their S3/GCS buckets) and dummy provider credentials.
  * Each run starts from a fresh output folder, as a CI job does: synth, `terraform init`, plan.
  */
-export async function planBench(ctx: BenchContext): Promise<BenchResult> {
-  const before = loadavg()[0];
+export async function planBench(ctx: BenchContext): Promise<ScenarioResult> {
   if (!existsSync(join(PROJECT_ROOT, "scripts", "plan.ts"))) {
     return {
-      id: "plan", title: "Plan of all stacks", measuredAt: new Date().toISOString(), loadavg: { before, after: before },
-      variants: {}, targets: [], notes: [], skipped: "scripts/plan.ts (the parallel stack runner) does not exist yet",
+      id: "plan", title: "Plan of all stacks", variants: {}, targets: [], notes: [], skipped: "scripts/plan.ts (the parallel stack runner) does not exist yet",
     };
   }
   const work = mkdtempSync(join(tmpdir(), "bench-plan-"));
@@ -45,7 +43,7 @@ export async function planBench(ctx: BenchContext): Promise<BenchResult> {
     const ratio = results.parallel.wallMs.median / results.sequential.wallMs.median;
     return {
       id: "plan", title: `Plan of ${stacks.length} stacks: one after another vs the parallel runner`,
-      measuredAt: new Date().toISOString(), loadavg: { before, after: loadavg()[0] }, variants: results,
+      variants: results,
       targets: [
         { description: `parallel vs sequential, ${stacks.length} stacks`, target: "≤ 0.6×", measured: `${ratio.toFixed(2)}× (${seconds(results.parallel.wallMs.median)} vs ${seconds(results.sequential.wallMs.median)})`, met: ratio <= 0.6 && stacks.length >= 4 },
       ],

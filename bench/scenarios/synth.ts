@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { barrelCopy } from "../lib/barrel";
 import { AppCommand, appCommand } from "../../scripts/lib/app-command";
 import { PROJECT_ROOT } from "../lib/environments";
 import { compare, Sample, timeCommand, Variant } from "../lib/measure";
-import { BenchContext, BenchResult, seconds } from "../lib/result";
+import { BenchContext, ScenarioResult, seconds } from "../lib/result";
 
 /** The app command from cdktf.json, run the way cdktf runs it: CDKTF_OUTDIR set, from the project folder. */
 const APP = appCommand();
@@ -33,8 +33,7 @@ function outputFiles(outdir: string, synthesizedIn: string): Map<string, string>
   return files;
 }
 
-export async function synthBench(ctx: BenchContext): Promise<BenchResult> {
-  const before = loadavg()[0];
+export async function synthBench(ctx: BenchContext): Promise<ScenarioResult> {
   const copy = barrelCopy(PROJECT_ROOT);
   const out = mkdtempSync(join(tmpdir(), "bench-synth-"));
   try {
@@ -73,7 +72,6 @@ export async function synthBench(ctx: BenchContext): Promise<BenchResult> {
     const speedup = q.wallMs.median / p.wallMs.median;
     return {
       id: "synth", title: `Synth of all ${stacks.length} stacks (app only, as cdktf runs it)`,
-      measuredAt: new Date().toISOString(), loadavg: { before, after: loadavg()[0] },
       variants: variantsResult,
       targets: [
         { description: "synth median", target: "≤ 0.60 s", measured: seconds(p.wallMs.median), met: p.wallMs.median <= 600 },

@@ -1,11 +1,9 @@
-import { loadavg } from "node:os";
 import { PROJECT_ROOT } from "../lib/environments";
 import { compare, timeCommand } from "../lib/measure";
-import { BenchContext, BenchResult, seconds } from "../lib/result";
+import { BenchContext, ScenarioResult, seconds } from "../lib/result";
 
 /** The unit-test tier's wall time, as a developer runs it (`npm run test:unit`). */
-export async function unitBench(ctx: BenchContext): Promise<BenchResult> {
-  const before = loadavg()[0];
+export async function unitBench(ctx: BenchContext): Promise<ScenarioResult> {
   let failures = 0;
   const results = await compare([{
     key: "unit", label: "jest --selectProjects unit", command: "npx jest --selectProjects unit",
@@ -18,8 +16,7 @@ export async function unitBench(ctx: BenchContext): Promise<BenchResult> {
   }], { runs: ctx.runs, warmup: ctx.warmup, log: ctx.log });
   const median = results.unit.wallMs.median;
   return {
-    id: "unit", title: "Unit-test tier", measuredAt: new Date().toISOString(), loadavg: { before, after: loadavg()[0] },
-    variants: results,
+    id: "unit", title: "Unit-test tier", variants: results,
     targets: [{ description: "unit tier wall time (median)", target: "≤ 20 s", measured: seconds(median), met: median <= 20_000 }],
     notes: [
       ctx.warmup ? "jest's transform cache warm (after a warm-up run)" : "no warm-up run: the first run may have filled jest's transform cache",
