@@ -11,6 +11,7 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 step "npm packages (npm ci)"
 command -v node >/dev/null || die "node is not installed (Node 20 or newer is needed)"
 command -v go >/dev/null || die "go is not installed: providers are built from their Go modules (Go 1.26 or newer)"
+command -v git >/dev/null || die "git is not installed: the provider patches in patches/ are applied with git apply"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 else

@@ -43,6 +43,7 @@ export async function patchedModule(moduleDir: string, patches: readonly string[
       const applied = await execa("git", ["apply", "--whitespace=nowarn", file], {
         cwd: dir, reject: false, env: { GIT_CEILING_DIRECTORIES: work },
       });
+      if (applied.exitCode === undefined) throw new Error(`applying patch ${patch} needs git, which could not be run (is it installed?)`);
       if (applied.exitCode !== 0) {
         throw new Error(`patch ${patch} does not apply to ${moduleDir} (was the pinned version changed?):\n${applied.stderr.trim()}`);
       }
