@@ -5,6 +5,7 @@ import execa from "execa";
 import { PINNED_PROVIDERS, PinnedProvider } from "../../lib/providers";
 import { downloadModule, goBuild } from "../../scripts/lib/gobuild";
 import { patchedModule } from "../../scripts/lib/go-patches";
+import { ROOT } from "./helpers";
 
 /*
  * Patches the project carries on top of a pinned provider release (patches/) are applied by the Go build
@@ -76,7 +77,7 @@ test.each(Object.entries(PINNED_PROVIDERS as Record<string, PinnedProvider>).fil
     try {
       for (const patch of provider.patches!) {
         // Every line a patch adds is in the patched copy.
-        const diff = readFileSync(join(__dirname, "..", "..", patch), "utf8");
+        const diff = readFileSync(join(ROOT, patch), "utf8");
         const files = [...diff.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((m) => m[1]);
         const added = diff.split("\n").filter((l) => l.startsWith("+") && !l.startsWith("+++")).map((l) => l.slice(1));
         const sources = files.map((f) => readFileSync(join(patched.dir, f), "utf8")).join("\n");

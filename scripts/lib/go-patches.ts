@@ -12,15 +12,17 @@ export interface PatchedModule {
   readonly remove: () => void;
 }
 
-/** Patch paths are relative to the project root, where they are kept (patches/). */
-function patchPath(patch: string): string {
-  return resolve(PROJECT_ROOT, patch);
+/** A patch's text; its path is relative to the project root, where patches are kept (patches/). */
+function readPatch(patch: string): string {
+  const file = resolve(PROJECT_ROOT, patch);
+  if (!existsSync(file)) throw new Error(`patch ${patch} does not exist`);
+  return readFileSync(file, "utf8");
 }
 
 /** Identifies the patches' contents, so a build made with other patches (or none) is not reused. */
 export function patchesDigest(patches: readonly string[]): string {
   const hash = createHash("sha256");
-  for (const patch of patches) hash.update(patch).update("\0").update(readFileSync(patchPath(patch))).update("\0");
+  for (const patch of patches) hash.update(patch).update("\0").update(readPatch(patch)).update("\0");
   return `patches:${hash.digest("hex").slice(0, 16)}`;
 }
 
@@ -37,11 +39,9 @@ export async function patchedModule(moduleDir: string, patches: readonly string[
     cpSync(moduleDir, dir, { recursive: true });
     makeWritable(dir); // the module cache's files and folders are read-only, and so are their copies
     for (const patch of patches) {
-      const file = patchPath(patch);
-      if (!existsSync(file)) throw new Error(`patch ${patch} does not exist`);
       // GIT_CEILING_DIRECTORIES: outside any repository, git apply patches plain files under its cwd.
-      const applied = await execa("git", ["apply", "--whitespace=nowarn", file], {
-        cwd: dir, reject: false, env: { GIT_CEILING_DIRECTORIES: work },
+      const applied = await execa("git", ["apply", "--whitespace=nowarn", "-"], {
+        cwd: dir, reject: false, input: readPatch(patch), env: { GIT_CEILING_DIRECTORIES: work },
       });
       if (applied.exitCode === undefined) throw new Error(`applying patch ${patch} needs git, which could not be run (is it installed?)`);
       if (applied.exitCode !== 0) {
