@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { loadEnvironments } from "../lib/environment";
-import { BackendStack, enforceResidency } from "./backend-stack";
+import { BackendStack, enforceResidency, pinProviderVersions } from "./backend-stack";
 
 export interface BackendAppProps {
   /** Folder of environment files: one file, one stack named after it. */
@@ -18,6 +18,9 @@ export function createBackendApp(props: BackendAppProps): App {
   const app = new App();
   const stacks = environments.map((env) => new BackendStack(app, env));
   for (const stack of stacks) props.extend?.(stack);
+  // Before anything is written: a provider the mirror does not build fails here, not after the
+  // stacks before it were written. BackendStack pins again as it writes, for constructs added later.
+  for (const stack of stacks) pinProviderVersions(stack);
   enforceResidency(stacks);
   return app;
 }

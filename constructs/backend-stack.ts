@@ -29,7 +29,16 @@ export class BackendStack extends TerraformStack {
     target.ci?.(this, env);
     this.residency = new ResidencyAspect(RESIDENCY_POLICIES[env.residency]);
     Aspects.of(this).add(this.residency);
+  }
+
+  /**
+   * Pins the providers when the configuration is written (Testing.synth and app.synth both come
+   * here), not in the constructor: `extend` (backend-app.ts) may add providers after it, which
+   * would otherwise keep the version their binding was generated for.
+   */
+  override toTerraform(): any {
     pinProviderVersions(this);
+    return super.toTerraform();
   }
 }
 

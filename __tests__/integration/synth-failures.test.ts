@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PINNED_PROVIDERS } from "../../lib/providers";
 import { ROOT, synthApp } from "./helpers";
 
 const envImport = join(ROOT, "lib", "environment");
@@ -39,21 +40,54 @@ test("an environment file that is not valid TypeScript fails synth naming the fi
   expect(readdirSync(outdir)).toEqual([]);
 });
 
-test("a non-EU location in a raw resource fails synth before any stack is written", () => {
-  const dir = environmentsDir({ "a-good.ts": good, "b-extended.ts": good });
-  // An app like main.ts that adds a raw resource to one stack, the way a project extends its stacks.
+/** An app like main.ts whose `extend` hook runs `body` (TypeScript, with `stack` in scope) for the stack b-extended. */
+function extendingApp(dir: string, imports: string, body: string): string {
   const entry = join(mkdtempSync(join(tmpdir(), "app-")), "app.ts");
   writeFileSync(entry, `
     import { createBackendApp } from ${JSON.stringify(join(ROOT, "constructs", "backend-app"))};
-    import { Server } from ${JSON.stringify(join(ROOT, ".gen", "providers", "hcloud", "server"))};
+    ${imports}
     createBackendApp({
       environmentsDir: ${JSON.stringify(dir)},
-      extend: (stack) => { if (stack.node.id === "b-extended") new Server(stack, "injected", { name: "x", serverType: "cpx11", image: "debian-12", location: "sin" }); },
+      extend: (stack) => { if (stack.node.id === "b-extended") { ${body} } },
     }).synth();
   `);
+  return entry;
+}
+
+test("a non-EU location in a raw resource fails synth before any stack is written", () => {
+  const dir = environmentsDir({ "a-good.ts": good, "b-extended.ts": good });
+  // A raw resource added to one stack, the way a project extends its stacks.
+  const entry = extendingApp(dir, `import { Server } from ${JSON.stringify(join(ROOT, ".gen", "providers", "hcloud", "server"))};`,
+    'new Server(stack, "injected", { name: "x", serverType: "cpx11", image: "debian-12", location: "sin" });');
   const { outdir, result } = synthApp({}, entry);
   expect(result.exitCode).not.toBe(0);
   expect(result.stderr).toMatch(/Residency policy violated; nothing was synthesized:\n {2}- b-extended\/injected: location = "sin" — "sin" \(Singapore, SG\) is outside what policy "eu" allows/);
   // cdktf creates the empty stacks/ folder with the App; no stack or manifest is written.
   expect(readdirSync(outdir, { recursive: true })).toEqual(["stacks"]);
+});
+
+test("a resource of a provider with no residency table, and a location from a local, fail synth; nothing is written", () => {
+  const dir = environmentsDir({ "a-good.ts": good, "b-extended.ts": good });
+  const entry = extendingApp(dir, `import { TerraformLocal, TerraformResource } from ${JSON.stringify(require.resolve("cdktf"))};`, `
+    new TerraformResource(stack, "exports", { terraformResourceType: "aws_s3_bucket" }).addOverride("region", "us-east-1");
+    const place = new TerraformLocal(stack, "place", "ash");
+    new TerraformResource(stack, "volume", { terraformResourceType: "hcloud_volume" }).addOverride("location", place.asString);
+  `);
+  const { outdir, result } = synthApp({}, entry);
+  expect(result.exitCode).not.toBe(0);
+  expect(result.stderr).toContain("Residency policy violated; nothing was synthesized:");
+  expect(result.stderr).toContain('  - b-extended/exports: (type) = "aws_s3_bucket" — provider "aws" has no residency table, so where it puts data cannot be judged; only providers with a location table are allowed');
+  expect(result.stderr).toContain('  - b-extended/volume: location = "${local.place}" — "ash" (Ashburn, VA, US) is outside what policy "eu" allows');
+  expect(readdirSync(outdir, { recursive: true })).toEqual(["stacks"]);
+});
+
+test("a provider added by extend is pinned to the mirror's build in the written stack", () => {
+  const dir = environmentsDir({ "a-good.ts": good, "b-extended.ts": good });
+  const entry = extendingApp(dir, `import { DockerProvider } from ${JSON.stringify(require.resolve("@cdktf/provider-docker/lib/provider"))};`,
+    'new DockerProvider(stack, "docker", { host: "ssh://deploy@203.0.113.10" });');
+  const { outdir, result } = synthApp({}, entry);
+  expect(result.stderr).toBe("");
+  expect(result.exitCode).toBe(0);
+  const stack = JSON.parse(readFileSync(join(outdir, "stacks", "b-extended", "cdk.tf.json"), "utf8"));
+  expect(stack.terraform.required_providers.docker).toEqual({ source: PINNED_PROVIDERS.docker.source, version: PINNED_PROVIDERS.docker.version });
 });

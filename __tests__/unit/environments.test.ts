@@ -1,17 +1,14 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { localImages } from "../../images/catalog";
 import { EnvironmentError, loadEnvironments, validateEnvironment } from "../../lib/environment";
+import local from "../../environments/local";
+import { VALID_HETZNER } from "../support/valid-environment";
 
 const SHIPPED = join(__dirname, "..", "..", "environments");
 
-const valid = {
-  provider: "hetzner", residency: "eu", location: "fsn1",
-  service: { image: "ghcr.io/acme/api:1.4.2", size: "cx23" },
-  database: { size: "cx23", postgres: 15 },
-  backups: { retentionDays: 7 },
-  state: { backend: "local" },
-};
+const valid = VALID_HETZNER;
 
 /** The problems validation reports for `raw`, as "field: message" lines. */
 function problems(raw: unknown, file = "environments/test-env.ts"): string {
@@ -61,7 +58,7 @@ describe("malformed environment files", () => {
   });
 
   test("typo'd location lists the allowed ones", () => {
-    expect(problems({ ...valid, location: "fsn" })).toContain('location: "fsn" — "fsn" is not a known hetzner location (allowed by policy "eu": fsn1, nbg1, hel1, eu-central)');
+    expect(problems({ ...valid, location: "fsn" })).toContain('location: "fsn" — "fsn" is not a known hetzner location (allowed by policy "eu": fsn1, nbg1, hel1)');
   });
 
   test("a non-EU location names the policy", () => {
@@ -90,7 +87,7 @@ describe("malformed environment files", () => {
       "  - service.replicas: 0 — expected at least 1",
       "  - database.postgres: 14 — allowed: 15, 16, 17",
       '  - colour: "blue" — unknown field; allowed here: provider, residency, location, service, database, bucket, dns, backups, protect, serverImage, network, sshKeys, state',
-      '  - location: "fsn9" — "fsn9" is not a known hetzner location (allowed by policy "eu": fsn1, nbg1, hel1, eu-central)',
+      '  - location: "fsn9" — "fsn9" is not a known hetzner location (allowed by policy "eu": fsn1, nbg1, hel1)',
     ]);
   });
 
@@ -104,5 +101,87 @@ describe("malformed environment files", () => {
     expect(error).toBeInstanceOf(EnvironmentError);
     expect([...(error as EnvironmentError).problemsByFile.keys()]).toEqual(["bad-one.ts", "bad-two.ts"]);
     expect((error as Error).message).toMatch(/bad-one\.ts: 1 problem[\s\S]*provider: "azure"[\s\S]*bad-two\.ts: 1 problem[\s\S]*location: "sin"/);
+  });
+});
+
+describe("network addresses", () => {
+  const withNetwork = (network: object) => ({ ...valid, network });
+
+  test("admin CIDRs must be real addresses and prefixes, no wider than one organisation's range; all listed at once", () => {
+    const message = problems(withNetwork({ adminCidrs: ["0.0.0.0/0", "::/0", "0.0.0.0/1", "999.1.1.1/99", "198.51.100.7/24", "10.0.0.0/8", "2001:db8::/32", "203.0.113.7", "198.51.100.0/33"] }));
+    expect(message.split("\n")).toEqual([
+      "environments/test-env.ts: 9 problems, no stack was synthesized:",
+      '  - network.adminCidrs[0]: "0.0.0.0/0" — a /0 opens ssh to far more than one organisation\'s addresses: use a /16 or longer, the admins\' own addresses or VPN range (e.g. 203.0.113.7/32)',
+      '  - network.adminCidrs[1]: "::/0" — a /0 opens ssh to far more than one organisation\'s addresses: use a /48 or longer, the admins\' own addresses or VPN range (e.g. 2001:db8:1234::/48)',
+      '  - network.adminCidrs[2]: "0.0.0.0/1" — a /1 opens ssh to far more than one organisation\'s addresses: use a /16 or longer, the admins\' own addresses or VPN range (e.g. 203.0.113.7/32)',
+      '  - network.adminCidrs[3]: "999.1.1.1/99" — an IPv4 or IPv6 CIDR such as 203.0.113.7/32 or 2001:db8::/48: "999.1.1.1" is not an IP address',
+      '  - network.adminCidrs[4]: "198.51.100.7/24" — an IPv4 or IPv6 CIDR such as 203.0.113.7/32 or 2001:db8::/48: the address has bits set past the /24; did you mean 198.51.100.0/24?',
+      '  - network.adminCidrs[5]: "10.0.0.0/8" — a /8 opens ssh to far more than one organisation\'s addresses: use a /16 or longer, the admins\' own addresses or VPN range (e.g. 203.0.113.7/32)',
+      '  - network.adminCidrs[6]: "2001:db8::/32" — a /32 opens ssh to far more than one organisation\'s addresses: use a /48 or longer, the admins\' own addresses or VPN range (e.g. 2001:db8:1234::/48)',
+      '  - network.adminCidrs[7]: "203.0.113.7" — an IPv4 or IPv6 CIDR such as 203.0.113.7/32 or 2001:db8::/48: the /prefix is missing',
+      '  - network.adminCidrs[8]: "198.51.100.0/33" — an IPv4 or IPv6 CIDR such as 203.0.113.7/32 or 2001:db8::/48: the prefix of an IPv4 CIDR is /0 to /32',
+    ]);
+  });
+
+  test("admin CIDRs of one organisation pass, IPv4 and IPv6", () => {
+    const adminCidrs = ["198.51.100.0/24", "203.0.113.7/32", "172.20.0.0/16", "2001:db8:1234::/48", "2001:db8::1/128", "::ffff:198.51.100.7/128"];
+    expect(validateEnvironment(withNetwork({ adminCidrs }), "environments/test-env.ts")).toMatchObject({ network: { adminCidrs } });
+  });
+
+  test("the Hetzner network is a private IPv4 range of /24 or larger", () => {
+    const allowed = "a private IPv4 range (RFC 1918: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) of /24 or larger, e.g. 10.0.0.0/16";
+    expect(problems(withNetwork({ cidr: "8.8.0.0/16" }))).toContain(`network.cidr: "8.8.0.0/16" — ${allowed}`);
+    expect(problems(withNetwork({ cidr: "10.0.0.0/7" }))).toContain(`network.cidr: "10.0.0.0/7" — ${allowed}`);
+    expect(problems(withNetwork({ cidr: "192.168.0.0/25" }))).toContain(`network.cidr: "192.168.0.0/25" — ${allowed}`);
+    expect(problems(withNetwork({ cidr: "fd00::/48" }))).toContain(`network.cidr: "fd00::/48" — ${allowed}`);
+    expect(problems(withNetwork({ cidr: "10.0.0.1/16" }))).toContain('network.cidr: "10.0.0.1/16" — an IPv4 or IPv6 CIDR such as 203.0.113.7/32 or 2001:db8::/48: the address has bits set past the /16; did you mean 10.0.0.0/16?');
+    expect(validateEnvironment(withNetwork({ cidr: "172.16.0.0/12" }), "environments/test-env.ts")).toMatchObject({ network: { cidr: "172.16.0.0/12" } });
+  });
+
+  test("a Docker host's addresses are real IPv4 addresses", () => {
+    const message = problems({ ...local, host: { ...local.host, bindAddress: "999.0.0.1", publicIpv4: "1.2.3" } });
+    expect(message).toContain('host.bindAddress: "999.0.0.1" — an IPv4 address such as 127.0.0.1');
+    expect(message).toContain('host.publicIpv4: "1.2.3" — an IPv4 address such as 127.0.0.1');
+  });
+});
+
+describe("locations name places the way the provider's API does", () => {
+  test("a Hetzner environment runs in a location, not a network zone, datacenter or other spelling", () => {
+    expect(problems({ ...valid, location: "eu-central" }).split("\n").slice(1)).toEqual([
+      '  - location: "eu-central" — "eu-central" is a network zone, not a hetzner location; use one of: fsn1, nbg1, hel1',
+    ]);
+    expect(problems({ ...valid, location: "fsn1-dc14" })).toContain('location: "fsn1-dc14" — "fsn1-dc14" is a datacenter in fsn1, not a hetzner location; use one of: fsn1, nbg1, hel1');
+    expect(problems({ ...valid, location: "FSN1" })).toContain('location: "FSN1" — write it "fsn1", as the provider\'s API does');
+  });
+
+  test("buckets and state are in Object Storage locations (Hetzner) or GCS bucket locations (GCP)", () => {
+    expect(problems({ ...valid, bucket: { location: "nbg1-dc3" } })).toContain('bucket.location: "nbg1-dc3" — "nbg1-dc3" is a datacenter in nbg1, not a Hetzner Object Storage location; use one of: fsn1, nbg1, hel1');
+    expect(problems({ ...valid, state: { backend: "s3", bucket: "acme-state", location: "eu-central" } }))
+      .toContain('state.location: "eu-central" — "eu-central" is a network zone, not a Hetzner Object Storage location; use one of: fsn1, nbg1, hel1');
+    const gcp = { ...valid, provider: "gcp", location: "europe-west3", project: "acme-test-4711", database: { postgres: 16 } };
+    expect(validateEnvironment({ ...gcp, bucket: { location: "EUR4" } }, "environments/test-env.ts")).toMatchObject({ bucket: { location: "EUR4" } });
+    expect(problems({ ...gcp, location: "EU" })).toContain('location: "EU" — "EU" is a multi-region, not a gcp region; use one of: europe-central2,');
+    expect(problems({ ...gcp, bucket: { location: "europe-west3-a" } })).toContain('bucket.location: "europe-west3-a" — "europe-west3-a" is a zone in europe-west3, not a GCS bucket location; use one of:');
+    expect(problems({ ...gcp, bucket: { location: "eur3" } })).toContain('bucket.location: "eur3" — "eur3" is a Firestore multi-region, not a GCS bucket location;');
+  });
+});
+
+describe("Docker environments refuse settings the Docker target would ignore", () => {
+  test("a Postgres version other than the images' is refused, naming the images' version", () => {
+    const major = Number(localImages.postgres.split(":").pop());
+    const other = major === 17 ? 16 : 17;
+    expect(problems({ ...local, database: { postgres: other } }).split("\n").slice(1)).toEqual([
+      `  - database.postgres: ${other} — the Docker images provide Postgres ${major} (${localImages.postgres}, and pg_dump ${major} in the backup image); use ${major}`,
+    ]);
+  });
+
+  test("bucket name, location and versioning are refused, all at once; left out, versioning is off", () => {
+    expect(problems({ ...local, bucket: { name: "acme-data", location: "de", versioning: true } }).split("\n").slice(1)).toEqual([
+      '  - bucket.name: "acme-data" — not used on Docker: the Docker object store keeps its buckets on the Docker host, named <environment>-data and <environment>-backups; leave it out',
+      '  - bucket.location: "de" — not used on Docker: the Docker object store keeps its buckets on the Docker host, named <environment>-data and <environment>-backups, in `location`; leave it out',
+      "  - bucket.versioning: true — the Docker object store keeps no object versions; set false or leave it out",
+    ]);
+    const { bucket: _omitted, ...withoutBucket } = local;
+    expect(validateEnvironment(withoutBucket, "environments/test-env.ts").bucket).toEqual({ versioning: false });
   });
 });

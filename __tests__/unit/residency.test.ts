@@ -1,4 +1,6 @@
-import { allowedLocations, judgeLocation, LOCATION_TABLES, RESIDENCY_POLICIES } from "../../lib/residency";
+import { allowedLocations, judgeLocation, LOCATION_TABLES, RESIDENCY_POLICIES, residencyOfTerraformProvider } from "../../lib/residency";
+import { impliedLocations, locationAttributes } from "../../lib/residency/attributes";
+import { parseReference, templateParts } from "../../lib/residency/expressions";
 
 const { eu, "eu-sovereign": sovereign } = RESIDENCY_POLICIES;
 
@@ -7,7 +9,7 @@ const EU_ALLOWED = {
   hetzner: ["fsn1", "nbg1", "hel1", "eu-central"],
   gcp: [
     "europe-central2", "europe-north1", "europe-north2", "europe-southwest1", "europe-west1", "europe-west3",
-    "europe-west4", "europe-west8", "europe-west9", "europe-west10", "europe-west12", "EU", "EUR4",
+    "europe-west4", "europe-west8", "europe-west9", "europe-west10", "europe-west12", "EU", "EUR4", "eur3",
   ],
   docker: [
     "at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "ie", "it", "lv", "lt", "lu",
@@ -56,5 +58,75 @@ describe("location values the providers' APIs use", () => {
   test("eu-sovereign allows no GCP location at all", () => {
     expect(allowedLocations(sovereign, LOCATION_TABLES.gcp)).toEqual([]);
     expect(allowedLocations(sovereign, LOCATION_TABLES.hetzner).map((l) => l.id)).toEqual(EU_ALLOWED.hetzner);
+  });
+});
+
+describe("which Terraform providers the policy knows", () => {
+  test("a provider with a table is judged by it; random is declared to have no locations; anything else is unknown", () => {
+    expect(residencyOfTerraformProvider("hcloud")).toBe(LOCATION_TABLES.hetzner);
+    expect(residencyOfTerraformProvider("google-beta")).toBe(LOCATION_TABLES.gcp);
+    expect(residencyOfTerraformProvider("docker")).toBe(LOCATION_TABLES.docker);
+    expect(residencyOfTerraformProvider("random")).toEqual({ locationless: expect.stringContaining("only in the state") });
+    expect(residencyOfTerraformProvider("aws")).toBeUndefined();
+    expect(residencyOfTerraformProvider("toString")).toBeUndefined(); // not an inherited property either
+  });
+
+  test("the environment's own location must be a place a server can be put: a kind each table names", () => {
+    expect(LOCATION_TABLES.hetzner.environmentKinds).toEqual(["location"]);
+    expect(LOCATION_TABLES.gcp.environmentKinds).toEqual(["region"]);
+    expect(allowedLocations(eu, LOCATION_TABLES.hetzner, ["location"]).map((l) => l.id)).toEqual(["fsn1", "nbg1", "hel1"]);
+    const verdict = judgeLocation(eu, LOCATION_TABLES.hetzner, "fsn9", ["location"]);
+    expect(!verdict.allowed && verdict.reason).toBe('"fsn9" is not a known hetzner location (allowed by policy "eu": fsn1, nbg1, hel1)');
+  });
+});
+
+describe("location attributes", () => {
+  const found = (block: object, type: string) => [...locationAttributes(block, type)];
+
+  test("location_id (Firestore, App Engine, Redis) and Redis' alternative zone are places; time zones are not", () => {
+    expect(found({ location_id: "nam5", type: "FIRESTORE_NATIVE" }, "google_firestore_database")).toEqual([["location_id", "nam5"]]);
+    expect(found({ location_id: "europe-west3-a", alternative_location_id: "us-east1-b" }, "google_redis_instance"))
+      .toEqual([["location_id", "europe-west3-a"], ["alternative_location_id", "us-east1-b"]]);
+    expect(found({ message_storage_policy: { allowed_persistence_regions: ["us-east1"] } }, "google_pubsub_topic"))
+      .toEqual([["message_storage_policy.allowed_persistence_regions[0]", "us-east1"]]);
+    expect(found({ schedule_time_zone: "Europe/Berlin", default_time_zone: "UTC", time_zone: "UTC" }, "google_x")).toEqual([]);
+  });
+
+  test("Firestore's multi-regions are in the GCP table: eur3 in the EU, nam5 not", () => {
+    expect(judgeLocation(eu, LOCATION_TABLES.gcp, "eur3").allowed).toBe(true);
+    expect(judgeLocation(eu, LOCATION_TABLES.gcp, "nam5")).toEqual({ allowed: false, reason: expect.stringContaining("outside what policy \"eu\" allows") });
+  });
+
+  test("places a block implies without naming them: an auto-replicated secret, a dataset with no location", () => {
+    expect(impliedLocations({ secret_id: "s", replication: { auto: {} } }, "google_secret_manager_secret")).toEqual([["replication.auto", "global"]]);
+    expect(impliedLocations({ secret_id: "s", replication: { user_managed: { replicas: [{ location: "europe-west3" }] } } }, "google_secret_manager_secret")).toEqual([]);
+    expect(impliedLocations({ dataset_id: "d" }, "google_bigquery_dataset")).toEqual([["location", "US"]]);
+    expect(impliedLocations({ dataset_id: "d", location: "EU" }, "google_bigquery_dataset")).toEqual([]);
+    expect(judgeLocation(eu, LOCATION_TABLES.gcp, "global").allowed).toBe(false);
+  });
+});
+
+describe("reading Terraform expressions", () => {
+  test("a template splits into text and interpolations; $${ is a literal; directives and nested braces are not followed", () => {
+    expect(templateParts("${local.region}-a")).toEqual([{ expression: "local.region" }, { literal: "-a" }]);
+    expect(templateParts("eu-$${x}")).toEqual([{ literal: "eu-${x}" }]);
+    expect(templateParts('%{ if var.x }EU%{ endif }')).toBeUndefined();
+    expect(templateParts('${{ a = "EU" }.a}')).toBeUndefined();
+    expect(templateParts("${local.a")).toBeUndefined();
+  });
+
+  test.each([
+    ["local.region", { kind: "local", name: "region", path: [] }],
+    ["var.where", { kind: "var", name: "where", path: [] }],
+    ['var.places["data"][0]', { kind: "var", name: "places", path: ["data", 0] }],
+    ["google_cloud_run_v2_service.app_service_5B6F90B3.location", { kind: "resource", type: "google_cloud_run_v2_service", name: "app_service_5B6F90B3", path: ["location"] }],
+    ["google_sql_database_instance.db.settings[0].location_preference[0].zone", { kind: "resource", type: "google_sql_database_instance", name: "db", path: ["settings", 0, "location_preference", 0, "zone"] }],
+    ["data.google_compute_zones.z.names[0]", { kind: "data", type: "google_compute_zones", name: "z", path: ["names", 0] }],
+  ])("%s is a reference", (expression, reference) => {
+    expect(parseReference(expression)).toEqual(reference);
+  });
+
+  test.each(['upper("us")', "each.value", "count.index", "google_storage_bucket.a", 'var.a == "x" ? "EU" : "US"', "local.a[var.i]"])("%s is not", (expression) => {
+    expect(parseReference(expression)).toBeUndefined();
   });
 });

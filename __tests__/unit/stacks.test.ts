@@ -49,6 +49,15 @@ describe.each(environments.map((e) => [e.name, e] as const))("stack %s", (_name,
   });
 });
 
+test("a provider added after the stack was built (createBackendApp's extend) is pinned to the mirror's build, not its binding's", () => {
+  const stack = new BackendStack(Testing.app(), env("hetzner-staging"));
+  new DockerProvider(stack, "docker", { host: "unix:///var/run/docker.sock" });
+  const required = JSON.parse(Testing.synth(stack)).terraform.required_providers;
+  // The binding was generated for 3.6.2; the mirror builds PINNED_PROVIDERS.docker.
+  expect(required.docker).toEqual({ source: PINNED_PROVIDERS.docker.source, version: PINNED_PROVIDERS.docker.version });
+  expect(PINNED_PROVIDERS.docker.version).not.toBe("3.6.2");
+});
+
 describe("providers and state per target", () => {
   test("local deploys to this machine's engine and keeps state in a local file", () => {
     const stack = new BackendStack(Testing.app(), env("local"));

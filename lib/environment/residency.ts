@@ -1,5 +1,5 @@
 import { HETZNER_OBJECT_STORAGE_LOCATIONS } from "../residency/hetzner";
-import { judgeLocation, LOCATION_TABLES, providerRefusal, RESIDENCY_POLICIES, ProviderLocations } from "../residency";
+import { allowedLocations, judgeLocation, Location, LOCATION_TABLES, providerRefusal, RESIDENCY_POLICIES, ProviderLocations } from "../residency";
 import { Problem, valueAt } from "./problems";
 
 type TableName = keyof typeof LOCATION_TABLES;
@@ -23,25 +23,50 @@ export function residencyProblems(raw: unknown): Problem[] {
       problems.push({ field: field.join("."), value: valueAt(raw, field), message: refusal });
     }
   };
-  const checkLocation = (field: string[], table: TableName, only?: readonly string[], what?: string) => {
-    const value = valueAt(raw, field);
+  /**
+   * Judges the location at `field` (or, when it is left out, the one it defaults to) and checks that
+   * it names a place the way the provider's API does: a table entry by its own id, of the kinds the
+   * field takes (a datacenter or network zone resolves to a location, but no server can be put there).
+   */
+  const checkLocation = (field: string[], table: TableName, opts: { what: string; kinds?: readonly Location["kind"][]; only?: readonly string[]; defaultsTo?: string[] }) => {
+    const given = valueAt(raw, field);
+    const name = field.join(".");
+    // Left out, the field takes another's value: judged here only for what this field adds (e.g. Object
+    // Storage's locations), and only when that field has no problem of its own already.
+    if (given === undefined && (!opts.defaultsTo || problems.some((p) => p.field === opts.defaultsTo!.join(".")))) return;
+    const value = given ?? valueAt(raw, opts.defaultsTo!);
+    const defaulted = given === undefined ? ` (${name} defaults to ${opts.defaultsTo!.join(".")}; set it to one of them)` : "";
     if (value === undefined || refused.has(table)) return;
     if (typeof value !== "string") {
-      problems.push({ field: field.join("."), value, message: "expected a location name (string)" });
+      if (given !== undefined) problems.push({ field: name, value, message: "expected a location name (string)" });
       return;
     }
-    const verdict = judgeLocation(policy, LOCATION_TABLES[table] as ProviderLocations, value);
+    const locations = LOCATION_TABLES[table] as ProviderLocations;
+    const verdict = judgeLocation(policy, locations, value, opts.kinds);
     if (!verdict.allowed) {
-      problems.push({ field: field.join("."), value, message: verdict.reason });
-    } else if (only && !only.includes(verdict.location.id)) {
-      problems.push({ field: field.join("."), value, message: `${what} is only offered in: ${only.join(", ")}` });
+      problems.push({ field: name, value: given, message: verdict.reason + defaulted });
+      return;
     }
+    const fits = allowedLocations(policy, locations, opts.kinds).filter((l) => !opts.only || opts.only.includes(l.id)).map((l) => l.id).join(", ");
+    const { id, kind } = verdict.location;
+    // The API takes a place by its own id: a datacenter, zone or upper-case spelling resolves to an
+    // entry for the policy, but is not where a server or bucket can be put.
+    const notIt = value === id ? (opts.kinds && !opts.kinds.includes(kind) ? `a ${kind.replace("network-zone", "network zone").replace("firestore-", "Firestore ")}` : undefined)
+      : /-dc[0-9]+$/.test(value) ? `a datacenter in ${id}` : /-[a-z]$/.test(value) ? `a zone in ${id}` : undefined;
+    if (value !== id && !notIt) problems.push({ field: name, value: given, message: `write it "${id}", as the provider's API does${defaulted}` });
+    else if (notIt) problems.push({ field: name, value: given, message: `"${value}" is ${notIt}, not ${opts.what}; use one of: ${fits}${defaulted}` });
+    else if (opts.only && !opts.only.includes(id)) problems.push({ field: name, value: given, message: `"${value}" is not ${opts.what}; use one of: ${fits}${defaulted}` });
   };
 
+  const table = LOCATION_TABLES[provider as TableName];
+  const site = { what: `a ${table.provider} ${table.environmentKinds.join(" or ")}`, kinds: table.environmentKinds };
+  const objectStorage = { what: "a Hetzner Object Storage location", kinds: ["location"], only: HETZNER_OBJECT_STORAGE_LOCATIONS } as const;
+  const gcsBucket = { what: "a GCS bucket location", kinds: ["region", "multi-region", "dual-region"] } as const;
   checkProvider(["provider"], provider as TableName);
-  checkLocation(["location"], provider as TableName);
-  const objectStorage = provider === "hetzner" ? HETZNER_OBJECT_STORAGE_LOCATIONS : undefined;
-  checkLocation(["bucket", "location"], provider as TableName, objectStorage, "Hetzner Object Storage");
+  checkLocation(["location"], provider as TableName, site);
+  // Docker's bucket is on the Docker host, wherever `location` says (consistency.ts refuses bucket.location there).
+  if (provider === "hetzner") checkLocation(["bucket", "location"], "hetzner", { ...objectStorage, defaultsTo: ["location"] });
+  if (provider === "gcp") checkLocation(["bucket", "location"], "gcp", { ...gcsBucket, defaultsTo: ["location"] });
 
   const dnsProvider = valueAt(raw, ["dns", "provider"]);
   if (typeof dnsProvider === "string" && dnsProvider in LOCATION_TABLES) checkProvider(["dns", "provider"], dnsProvider as TableName);
@@ -50,10 +75,10 @@ export function residencyProblems(raw: unknown): Problem[] {
   const backend = valueAt(raw, ["state", "backend"]);
   if (backend === "s3") {
     checkProvider(["state", "backend"], "hetzner");
-    checkLocation(["state", "location"], "hetzner", HETZNER_OBJECT_STORAGE_LOCATIONS, "Hetzner Object Storage");
+    checkLocation(["state", "location"], "hetzner", objectStorage);
   } else if (backend === "gcs") {
     checkProvider(["state", "backend"], "gcp");
-    checkLocation(["state", "location"], "gcp");
+    checkLocation(["state", "location"], "gcp", gcsBucket);
   }
   return dedupe(problems);
 }
@@ -62,3 +87,4 @@ function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.field + p.message) && seen.add(p.field + p.message));
 }
+

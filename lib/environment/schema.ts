@@ -1,3 +1,4 @@
+import { BlockList, isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 import { RESIDENCY_POLICY_NAMES } from "../residency";
 
@@ -8,8 +9,35 @@ import { RESIDENCY_POLICY_NAMES } from "../residency";
  */
 
 const domain = z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS domain such as example.com");
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-f:]+\/\d{1,3}$/i, "an IPv4 or IPv6 CIDR such as 203.0.113.7/32");
-const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, "an IPv4 address such as 127.0.0.1");
+const ipv4 = z.string().refine((v) => isIPv4(v), "an IPv4 address such as 127.0.0.1");
+
+/**
+ * Who may reach ssh. The floors keep a range to one organisation's addresses: a /16 is the largest
+ * IPv4 block one organisation is commonly assigned (a /8 spans thousands of networks, /0 the whole
+ * internet), and a /48 is what one site is assigned in IPv6 (RIPE-690): a /32 is a whole ISP's.
+ */
+const ADMIN_PREFIX_FLOOR = { 4: 16, 6: 48 } as const;
+/** Hetzner networks must be in RFC 1918's private IPv4 ranges, and at least a /24. */
+const RFC1918 = new BlockList();
+for (const [address, prefix] of [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) RFC1918.addSubnet(address, prefix, "ipv4");
+
+const adminCidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (typeof parsed === "string") return void ctx.addIssue({ code: "custom", message: parsed });
+  const floor = ADMIN_PREFIX_FLOOR[parsed.family];
+  if (parsed.prefix < floor) {
+    const example = parsed.family === 4 ? "203.0.113.7/32" : "2001:db8:1234::/48";
+    ctx.addIssue({ code: "custom", message: `a /${parsed.prefix} opens ssh to far more than one organisation's addresses: use a /${floor} or longer, the admins' own addresses or VPN range (e.g. ${example})` });
+  }
+});
+const networkCidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (typeof parsed === "string") return void ctx.addIssue({ code: "custom", message: parsed });
+  const inRfc1918 = parsed.family === 4 && RFC1918.check(parsed.address, "ipv4") && RFC1918.check(lastAddress(parsed), "ipv4");
+  if (!inRfc1918 || parsed.prefix > 24) {
+    ctx.addIssue({ code: "custom", message: "a private IPv4 range (RFC 1918: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) of /24 or larger, e.g. 10.0.0.0/16" });
+  }
+});
 // registry/path:tag or @digest; a tag is required so deploys are reproducible ("latest" is refused).
 const image = z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/, "an image reference with an explicit tag or digest, e.g. registry.example/acme/api:1.4.2")
   .refine((v) => !v.endsWith(":latest"), "a pinned tag: \":latest\" makes deploys irreproducible");
@@ -113,6 +141,9 @@ export const dockerEnvironment = z.strictObject({
   }),
   /** Images of the supporting services (the app's is service.image). */
   images: z.strictObject({ postgres: image, objectStore: image, proxy: image, backup: image }),
+  // The Docker object store keeps no object versions, so versioning defaults to off here; the
+  // settings it would ignore (name, location, versioning: true) are refused in consistency.ts.
+  bucket: bucket.extend({ versioning: z.boolean().default(false) }).default({ versioning: false }),
   state: z.discriminatedUnion("backend", [localState, s3State]),
 });
 
@@ -126,9 +157,9 @@ export const hetznerEnvironment = z.strictObject({
   /** Debian image of the servers. */
   serverImage: z.string().default("debian-12"),
   network: z.strictObject({
-    cidr: cidr.default("10.0.0.0/16"),
-    /** Who may reach ssh (22). Empty: nobody from outside. Never 0.0.0.0/0. */
-    adminCidrs: z.array(cidr).default([]),
+    cidr: networkCidr.default("10.0.0.0/16"),
+    /** Who may reach ssh (22). Empty: nobody from outside. At most a /16 (IPv4) or /48 (IPv6): never 0.0.0.0/0. */
+    adminCidrs: z.array(adminCidr).default([]),
   }).default({ cidr: "10.0.0.0/16", adminCidrs: [] }),
   /** Names of SSH keys already uploaded to the Hetzner project. */
   sshKeys: z.array(z.string().min(1)).default([]),
@@ -175,3 +206,58 @@ export type Environment = z.output<typeof environmentSchema> & { readonly name: 
 export type DockerEnvironment = Extract<Environment, { provider: "docker" }>;
 export type HetznerEnvironment = Extract<Environment, { provider: "hetzner" }>;
 export type GcpEnvironment = Extract<Environment, { provider: "gcp" }>;
+
+interface Cidr {
+  readonly family: 4 | 6;
+  readonly address: string;
+  readonly prefix: number;
+  /** The address as a number. */
+  readonly bits: bigint;
+}
+
+/** A CIDR's parts, or why `value` is not a CIDR (in the words of a problem message). */
+function parseCidr(value: string): Cidr | string {
+  const expected = "an IPv4 or IPv6 CIDR such as 203.0.113.7/32 or 2001:db8::/48";
+  const slash = value.indexOf("/");
+  if (slash < 0) return `${expected}: the /prefix is missing`;
+  const address = value.slice(0, slash);
+  const prefixText = value.slice(slash + 1);
+  const family = isIPv4(address) ? 4 : isIPv6(address) && !address.includes("%") ? 6 : undefined;
+  if (!family) return `${expected}: "${address}" is not an IP address`;
+  const width = family === 4 ? 32 : 128;
+  const prefix = /^(0|[1-9]\d{0,2})$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!(prefix >= 0 && prefix <= width)) return `${expected}: the prefix of an IPv${family} CIDR is /0 to /${width}`;
+  const bits = family === 4 ? ipv4Bits(address) : ipv6Bits(address);
+  const hostBits = bits & ((1n << BigInt(width - prefix)) - 1n);
+  if (hostBits !== 0n) {
+    // The hcloud provider refuses such a range at plan; name the two likely intents.
+    const network = formatAddress(family, bits - hostBits);
+    return `${expected}: the address has bits set past the /${prefix}; did you mean ${network}/${prefix}?`;
+  }
+  return { family, address, prefix, bits };
+}
+
+function lastAddress(cidr: Cidr): string {
+  const width = cidr.family === 4 ? 32 : 128;
+  return formatAddress(cidr.family, cidr.bits | ((1n << BigInt(width - cidr.prefix)) - 1n));
+}
+
+function ipv4Bits(address: string): bigint {
+  return address.split(".").reduce((n, octet) => (n << 8n) | BigInt(octet), 0n);
+}
+
+function ipv6Bits(address: string): bigint {
+  // An embedded IPv4 tail (::ffff:192.0.2.1) is the last two groups.
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  const text = v4 ? `${address.slice(0, -v4[1].length)}${(ipv4Bits(v4[1]) >> 16n).toString(16)}:${(ipv4Bits(v4[1]) & 0xffffn).toString(16)}` : address;
+  const [head, tail] = text.split("::");
+  const groups = (part: string | undefined) => (part ? part.split(":") : []);
+  const all = tail === undefined ? groups(head) : [...groups(head), ...Array(8 - groups(head).length - groups(tail).length).fill("0"), ...groups(tail)];
+  return all.reduce((n, group) => (n << 16n) | BigInt(parseInt(group, 16)), 0n);
+}
+
+function formatAddress(family: 4 | 6, bits: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((bits >> shift) & 0xffn)).join(".");
+  const groups = Array.from({ length: 8 }, (_, i) => ((bits >> BigInt(16 * (7 - i))) & 0xffffn).toString(16));
+  return new URL(`http://[${groups.join(":")}]`).hostname.slice(1, -1); // the URL parser writes it in its shortest form
+}

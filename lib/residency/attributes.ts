@@ -4,16 +4,28 @@
  * attributes.
  */
 
-/** Attribute names that say where something is. Matched anywhere in a block, at any depth. */
-const LOCATION_KEY = /^(location|locations|region|regions|zone|zones|datacenter|network_zone|node_locations|endpoint|endpoints|minio_server|minio_region|[a-z0-9_]+_(location|locations|region|zone|zones))$/;
-/** Names that look like places but are not: time zones, and DNS zones. */
-const NOT_A_LOCATION = new Set(["time_zone", "timezone", "managed_zone", "zone_id", "zone_name", "dns_zone"]);
+/**
+ * Attribute names that say where something is. Matched anywhere in a block, at any depth. Checked
+ * against every attribute name in the google, hcloud and minio bindings: `location_id` (Firestore,
+ * App Engine, Memorystore Redis) and `alternative_location_id` (Redis' second zone) are places, and
+ * so is Pub/Sub's `allowed_persistence_regions` (where messages are stored).
+ */
+const LOCATION_KEY = /^(location|locations|location_id|region|regions|zone|zones|datacenter|network_zone|node_locations|endpoint|endpoints|minio_server|minio_region|allowed_persistence_regions|[a-z0-9_]+_(location|locations|location_id|region|zone|zones))$/;
+/**
+ * Names that match the pattern but are not places: time zones, DNS zones, a Dataplex zone (a name
+ * inside a lake), where a key sits in an HTTP request, and hierarchy settings (google bindings).
+ */
+const NOT_A_LOCATION = new Set([
+  "timezone", "managed_zone", "zone_id", "zone_name", "dns_zone", "dataplex_zone",
+  "http_element_location", "request_location", "producer_instance_location", "default_tenant_location",
+]);
+const TIME_ZONE = /(^|_)time_zone$/;
 /** In DNS resources `zone` names a DNS zone, not a place. */
 const DNS_TYPE = /(^|_)(dns|rrset|zone|record)(_|$)/;
 
 /** Whether `key`, an attribute of a `resourceType` block, names a place. */
-function isLocationKey(key: string, resourceType: string): boolean {
-  return LOCATION_KEY.test(key) && !NOT_A_LOCATION.has(key) && !(key === "zone" && DNS_TYPE.test(resourceType));
+export function isLocationKey(key: string, resourceType: string): boolean {
+  return LOCATION_KEY.test(key) && !NOT_A_LOCATION.has(key) && !TIME_ZONE.test(key) && !(key === "zone" && DNS_TYPE.test(resourceType));
 }
 
 /**
@@ -25,8 +37,8 @@ const asIs: ResolveValue = (value) => value;
 
 /**
  * Every string under a location attribute of `block`, at any depth, as [attribute path, value]; paths
- * look like `settings[0].location_preference[0].zone`. Callers decide what a value is: the aspect skips
- * references (`${...}`), the plan report values known only after apply.
+ * look like `settings[0].location_preference[0].zone`. Callers decide what a value is: the aspect reads
+ * references (`${...}`) where they point, the plan report names values known only after apply.
  *
  * `resolve` is applied to every object or list before it is looked into, to map keys and to every value
  * under a location attribute, so a token there (a whole nested block, a key, a location) is judged by
@@ -35,6 +47,30 @@ const asIs: ResolveValue = (value) => value;
  */
 export function locationAttributes(block: unknown, resourceType: string, resolve: ResolveValue = asIs): Generator<[string, string]> {
   return walk(block, resourceType, "", resolve);
+}
+
+/**
+ * Places a block puts data in without naming them in a location attribute: what the provider
+ * chooses when a setting is left out, or a setting that means "anywhere". Each is given at the
+ * attribute responsible, with the value the provider uses (`global`: no table allows it).
+ * Configuration only: in a plan the provider's choice is a planned value already, and a value
+ * known only after apply is absent from it.
+ */
+const IMPLIED_LOCATIONS: Record<string, (get: (...keys: string[]) => unknown) => [string, string][]> = {
+  // `replication { auto {} }`: Google replicates the secret to whichever regions it chooses.
+  google_secret_manager_secret: (get) => (get("replication", "auto") != null ? [["replication.auto", "global"]] : []),
+  // Without a location a dataset is created in the US multi-region.
+  google_bigquery_dataset: (get) => (get("location") == null ? [["location", "US"]] : []),
+};
+
+/** The places `block`, a synthesized `resourceType` block, implies (see IMPLIED_LOCATIONS). */
+export function impliedLocations(block: unknown, resourceType: string, resolve: ResolveValue = asIs): [string, string][] {
+  const implied = IMPLIED_LOCATIONS[resourceType];
+  const get = (...keys: string[]) => keys.reduce<unknown>((v, key) => {
+    const o = resolve(v);
+    return o !== null && typeof o === "object" && !Array.isArray(o) ? resolve((o as Record<string, unknown>)[key]) : undefined;
+  }, block);
+  return implied ? implied(get) : [];
 }
 
 function* walk(value: unknown, resourceType: string, path: string, resolve: ResolveValue): Generator<[string, string]> {

@@ -26,5 +26,6 @@ export const docker: ProviderLocations = {
   // The team running the host operates it; no cloud company sits between them and the data.
   headquarters: null,
   locations,
+  environmentKinds: ["country"],
   resolve: (value) => locations.find((l) => l.id === value.trim().toLowerCase()),
 };

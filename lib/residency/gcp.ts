@@ -52,7 +52,8 @@ const regions: Location[] = [
 const countriesOf = (...ids: string[]) => [...new Set(ids.flatMap((id) => byId(regions, id)!.countries))];
 const inContinent = (prefix: string) => countriesOf(...regions.filter((r) => r.id.startsWith(prefix)).map((r) => r.id));
 
-// Multi-regions (GCS, Artifact Registry, Cloud SQL backups) and predefined dual-regions (GCS).
+// Multi-regions (GCS, Artifact Registry, Cloud SQL backups), predefined dual-regions (GCS), and
+// Firestore's multi-regions (its own names; a GCS bucket cannot be put there).
 // A multi-region may store data in any of its countries, so the policy judges all of them.
 const multiRegions: Location[] = [
   { id: "EU", kind: "multi-region", name: "EU multi-region (EU member states)",
@@ -66,6 +67,11 @@ const multiRegions: Location[] = [
   { id: "EUR7", kind: "dual-region", name: "London + Frankfurt", countries: countriesOf("europe-west2", "europe-west3") },
   { id: "EUR8", kind: "dual-region", name: "Frankfurt + Zurich", countries: countriesOf("europe-west3", "europe-west6") },
   { id: "NAM4", kind: "dual-region", name: "Iowa + South Carolina", countries: ["US"] },
+  // Firestore / Datastore multi-regions (`location_id`): https://cloud.google.com/firestore/docs/locations
+  { id: "eur3", kind: "firestore-multi-region", name: "Firestore Europe multi-region (Belgium + Netherlands, witness Finland)",
+    countries: countriesOf("europe-west1", "europe-west4", "europe-north1") },
+  { id: "nam5", kind: "firestore-multi-region", name: "Firestore US central multi-region", countries: ["US"] },
+  { id: "nam7", kind: "firestore-multi-region", name: "Firestore US central + east multi-region", countries: ["US"] },
 ];
 
 const locations = [...regions, ...multiRegions];
@@ -75,6 +81,7 @@ export const gcp: ProviderLocations = {
   terraformProviders: ["google", "google-beta"],
   headquarters: "US",
   locations,
+  environmentKinds: ["region"],
   resolve(value) {
     const v = value.trim();
     if (hostOf(v)) return undefined; // endpoints are not how GCP locations are named

@@ -33,6 +33,7 @@ export const hetzner: ProviderLocations = {
   terraformProviders: ["hcloud", "minio"],
   headquarters: "DE",
   locations,
+  environmentKinds: ["location"],
   resolve(value) {
     const v = value.trim().toLowerCase();
     const host = hostOf(v);

@@ -2,7 +2,7 @@
 export interface Location {
   /** The identifier the provider's API uses, e.g. `fsn1`, `europe-west3`, `EU`. */
   readonly id: string;
-  readonly kind: "location" | "network-zone" | "datacenter" | "region" | "multi-region" | "dual-region" | "country";
+  readonly kind: "location" | "network-zone" | "datacenter" | "region" | "multi-region" | "dual-region" | "firestore-multi-region" | "country";
   /** Human-readable place, for error messages. */
   readonly name: string;
   /** Every country the provider may store data in for this location (one for a region, several for a multi-region). */
@@ -18,6 +18,11 @@ export interface ProviderLocations {
   /** Where the company operating the infrastructure is headquartered (null: the user operates it). */
   readonly headquarters: string | null;
   readonly locations: readonly Location[];
+  /**
+   * The kinds of location an environment file's `location` may name: where its servers run. Other
+   * kinds are places too (a network zone, a multi-region) but no server can be put there.
+   */
+  readonly environmentKinds: readonly Location["kind"][];
   /**
    * Maps any location-like value the provider's API accepts (a zone, a datacenter, an endpoint host)
    * to a table entry. Returns undefined for values the table does not know: the policy refuses those.

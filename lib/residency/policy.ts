@@ -30,11 +30,14 @@ export const RESIDENCY_POLICY_NAMES = Object.keys(RESIDENCY_POLICIES) as [Reside
 
 export type Verdict = { allowed: true; location: Location } | { allowed: false; reason: string };
 
-/** Whether `policy` lets `table`'s provider put data at `value`; the reason names what is wrong. */
-export function judgeLocation(policy: ResidencyPolicy, table: ProviderLocations, value: string): Verdict {
+/**
+ * Whether `policy` lets `table`'s provider put data at `value`; the reason names what is wrong. For
+ * a value the table does not know, it lists what the policy allows (only of `kinds`, when given).
+ */
+export function judgeLocation(policy: ResidencyPolicy, table: ProviderLocations, value: string, kinds?: readonly Location["kind"][]): Verdict {
   const location = table.resolve(value);
   if (!location) {
-    const allowed = allowedLocations(policy, table).map((l) => l.id).join(", ");
+    const allowed = allowedLocations(policy, table, kinds).map((l) => l.id).join(", ");
     return { allowed: false, reason: `"${value}" is not a known ${table.provider} location (allowed by policy "${policy.name}": ${allowed || "none"})` };
   }
   const outside = location.countries.filter((c) => !policy.countries.includes(c));
@@ -56,7 +59,8 @@ export function providerRefusal(policy: ResidencyPolicy, table: ProviderLocation
   return undefined;
 }
 
-export function allowedLocations(policy: ResidencyPolicy, table: ProviderLocations): Location[] {
+/** The locations of `table` that `policy` allows (only of `kinds`, when given). */
+export function allowedLocations(policy: ResidencyPolicy, table: ProviderLocations, kinds?: readonly Location["kind"][]): Location[] {
   if (providerRefusal(policy, table)) return [];
-  return table.locations.filter((l) => l.countries.every((c) => policy.countries.includes(c)));
+  return table.locations.filter((l) => (!kinds || kinds.includes(l.kind)) && l.countries.every((c) => policy.countries.includes(c)));
 }
