@@ -1,12 +1,39 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
-import { byType, offlinePlan, PlannedResource, synthApp } from "./helpers";
+import { byType, offlinePlan, PlannedResource, synthApp, terraform } from "./helpers";
 
 // `terraform plan` of the GCP stacks with the real google provider from the mirror, offline: a dummy
 // access token; the GCS state backend is swapped for a local one in the test only (offlinePlan).
 const { outdir, result } = synthApp();
 const plan = (stack: string) => offlinePlan(join(outdir, "stacks", stack), { GOOGLE_OAUTH_ACCESS_TOKEN: "dummy-access-token" });
+
+/** The API each resource type of the stacks is made through: a new type must be added here. */
+const API_OF_TYPE: Record<string, string> = {
+  google_compute_network: "compute", google_compute_subnetwork: "compute", google_compute_global_address: "compute",
+  google_compute_firewall: "compute", google_compute_region_network_endpoint_group: "compute", google_compute_backend_service: "compute",
+  google_compute_url_map: "compute", google_compute_managed_ssl_certificate: "compute", google_compute_target_https_proxy: "compute",
+  google_compute_global_forwarding_rule: "compute", google_service_networking_connection: "servicenetworking",
+  google_sql_database_instance: "sqladmin", google_sql_database: "sqladmin", google_sql_user: "sqladmin",
+  google_cloud_run_v2_service: "run", google_cloud_run_v2_service_iam_member: "run",
+  google_secret_manager_secret: "secretmanager", google_secret_manager_secret_version: "secretmanager", google_secret_manager_secret_iam_member: "secretmanager",
+  google_service_account: "iam", google_service_account_iam_member: "iam", google_iam_workload_identity_pool: "iam", google_iam_workload_identity_pool_provider: "iam",
+  google_project_iam_member: "cloudresourcemanager", google_dns_managed_zone: "dns", google_dns_record_set: "dns",
+  google_storage_bucket: "storage", google_storage_bucket_iam_member: "storage", google_storage_hmac_key: "storage",
+};
+
+/** What each resource waits for before Terraform creates it: everything reachable in `terraform graph`. */
+function prerequisites(stackDir: string): Map<string, Set<string>> {
+  const graph = terraform(["graph"], stackDir);
+  if (graph.exitCode !== 0) throw new Error(`terraform graph failed:\n${graph.stderr}`);
+  const edges = new Map<string, string[]>();
+  for (const [, from, to] of graph.stdout.matchAll(/^\s*"([^"]+)" -> "([^"]+)"/gm)) edges.set(from, [...(edges.get(from) ?? []), to]);
+  const reach = (node: string, seen = new Set<string>()): Set<string> => {
+    for (const next of edges.get(node) ?? []) if (!seen.has(next)) { seen.add(next); reach(next, seen); }
+    return seen;
+  };
+  return new Map([...edges.keys()].map((node) => [node, reach(node)]));
+}
 
 beforeAll(() => expect(result.exitCode).toBe(0));
 
@@ -75,7 +102,7 @@ describe.each([
     }
   });
 
-  test("keyless CI: GitHub's OIDC issuer, only this repository; plan identity read-only, deploy only from the stack's GitHub environment", () => {
+  test("keyless CI: GitHub's OIDC issuer, only this repository; plan identity read-only from <stack>-plan, deploy only from the stack's GitHub environment", () => {
     const provider = one("google_iam_workload_identity_pool_provider");
     expect(provider).toEqual(expect.objectContaining({
       oidc: [expect.objectContaining({ issuer_uri: "https://token.actions.githubusercontent.com" })],
@@ -92,8 +119,30 @@ describe.each([
     const members = Object.values(synthesized.resource.google_service_account_iam_member as Record<string, { role: string; member: string }>);
     expect(members.map(({ role, member }) => ({ role, member })).sort((a, b) => a.member.localeCompare(b.member))).toEqual([
       { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stack}$`)) },
-      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(/^principalSet:\/\/iam\.googleapis\.com\/\$\{.*\}\/attribute\.repository\/acme\/backend$/) },
+      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stack}-plan$`)) },
     ]);
+    // Plans read the state and never lock it (-lock=false): the plan identity cannot change or delete it.
+    const stateRoles = byType(resources, "google_storage_bucket_iam_member").flatMap((m) => {
+      const account = /\.ci_(plan|deploy)-state_/.exec(m.address)?.[1];
+      return account ? [[account, m.values.role]] : [];
+    });
+    expect(Object.fromEntries(stateRoles)).toEqual({ plan: "roles/storage.objectViewer", deploy: "roles/storage.objectAdmin" });
+  });
+
+  test("first deploy order (terraform graph): every resource after its API; Cloud Run after its secrets' versions and access grants", () => {
+    const waitsFor = prerequisites(join(outdir, "stacks", stack));
+    const api = new Map(byType(resources, "google_project_service").map((s) => [s.address, s.values.service as string]));
+    const google = resources.filter((r) => r.type.startsWith("google_") && r.type !== "google_project_service");
+    expect(google.length).toBeGreaterThan(30);
+    for (const r of google) {
+      const enabled = [...(waitsFor.get(r.address) ?? [])].map((p) => api.get(p)).filter(Boolean);
+      expect({ resource: r.address, waitsFor: enabled }).toEqual({ resource: r.address, waitsFor: expect.arrayContaining([`${API_OF_TYPE[r.type]}.googleapis.com`]) });
+    }
+    const run = byType(resources, "google_cloud_run_v2_service")[0].address;
+    const secretAccess = [...byType(resources, "google_secret_manager_secret_iam_member"), ...byType(resources, "google_secret_manager_secret_version")]
+      .map((r) => r.address).filter((a) => !a.includes("database-password")); // the operators' copy: not the service's
+    expect(secretAccess).toHaveLength(6);
+    expect([...waitsFor.get(run)!]).toEqual(expect.arrayContaining([...secretAccess, byType(resources, "google_sql_database_instance")[0].address]));
   });
 
   test("every location and region is in the EU", () => {

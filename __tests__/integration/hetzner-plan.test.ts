@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
+import { parse } from "yaml";
 import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
 import { byType, offlinePlan, PlannedResource, synthApp } from "./helpers";
 
@@ -35,6 +36,43 @@ describe.each([
     }
     expect(byType(resources, "hcloud_server")).toHaveLength(1 + expected.replicas);
     expect(byType(resources, "hcloud_load_balancer")).toHaveLength(expected.replicas > 1 ? 1 : 0);
+    // A single server is reached directly, at addresses of its own that a release (a new server) keeps.
+    expect(byType(resources, "hcloud_primary_ip").map((ip) => ip.values.type).sort()).toEqual(expected.replicas > 1 ? [] : ["ipv4", "ipv6"]);
+  });
+
+  test("a new image replaces the app servers, never the database server (its user_data is ignored)", () => {
+    const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    const servers = Object.values(config.resource.hcloud_server) as { name: string; user_data: string; lifecycle: { ignore_changes: string[] } }[];
+    for (const server of servers) {
+      const isDatabase = server.name === `${stack}-database`;
+      expect({ server: server.name, ignored: server.lifecycle.ignore_changes.includes("user_data") }).toEqual({ server: server.name, ignored: isDatabase });
+      expect(server.user_data.includes("ghcr.io/acme/api:1.4.2")).toBe(!isDatabase); // the image is in the app servers' user_data
+    }
+    if (expected.replicas === 1) {
+      // The DNS records point at the primary IPs, not at the (replaceable) server.
+      const records = Object.values(config.resource.hcloud_zone_rrset).map((r: any) => r.records[0].value).sort();
+      expect(records).toEqual([expect.stringMatching(/^\$\{hcloud_primary_ip\.[^}]+\.ip_address\}$/), expect.stringMatching(/^\$\{hcloud_primary_ip\.[^}]+\.ip_address\}1$/)]);
+    }
+  });
+
+  test("systemd: the app is restarted forever; Postgres starts once its private address is there", () => {
+    const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    const files = (Object.values(config.resource.hcloud_server) as { user_data: string }[])
+      .flatMap((s) => parse(s.user_data).write_files as { path: string; content: string }[]);
+    const units = (path: string) => files.filter((f) => f.path === path).map((f) => f.content);
+    const apps = units("/etc/systemd/system/app.service");
+    expect(apps).toHaveLength(expected.replicas);
+    for (const unit of apps) {
+      expect(unit).toMatch(/^\[Unit\][^[]*^StartLimitIntervalSec=0$/m);
+      expect(unit).toMatch(/^\[Service\][^[]*^Restart=always$[^[]*^RestartSec=5s$/m);
+    }
+    const database = `10.${stack === "hetzner-prod" ? 10 : 20}.1.10`;
+    expect(units("/etc/systemd/system/postgresql@.service.d/private-address.conf")).toEqual([
+      "[Unit]\nWants=network-online.target\nAfter=network-online.target\n\n" +
+      `[Service]\nExecStartPre=/usr/bin/timeout 120 /bin/sh -c 'until ip -4 -o addr show to ${database} | grep -q .; do sleep 1; done'\n`,
+    ]);
+    // Still on the private address only.
+    expect(files.find((f) => f.path === "/usr/local/sbin/setup-postgres")!.content).toContain(`listen_addresses = '${database}'`);
   });
 
   test("firewalls: ssh and Postgres never open to the world; Postgres only from the subnet", () => {
@@ -55,11 +93,13 @@ describe.each([
     expect(byType(resources, "hcloud_volume")[0].values).toMatchObject({ format: "ext4", name: `${stack}-pgdata` });
   });
 
-  test(`protection flags are ${expected.protect ? "on" : "off"}`, () => {
+  test(`protection flags are ${expected.protect ? "on" : "off"}; never on the stateless app servers`, () => {
     for (const server of byType(resources, "hcloud_server")) {
-      expect(server.values).toMatchObject({ delete_protection: expected.protect, rebuild_protection: expected.protect });
+      const protect = server.values.name === `${stack}-database` && expected.protect; // an app server's would block its replacement
+      expect({ server: server.values.name, delete: server.values.delete_protection, rebuild: server.values.rebuild_protection })
+        .toEqual({ server: server.values.name, delete: protect, rebuild: protect });
     }
-    for (const type of ["hcloud_volume", "hcloud_network", "hcloud_zone", "hcloud_load_balancer"]) {
+    for (const type of ["hcloud_volume", "hcloud_network", "hcloud_zone", "hcloud_load_balancer", "hcloud_primary_ip"]) {
       for (const r of byType(resources, type)) expect({ type, protect: r.values.delete_protection }).toEqual({ type, protect: expected.protect });
     }
   });

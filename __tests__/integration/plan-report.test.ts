@@ -173,7 +173,8 @@ describe("plans of hetzner-staging and gcp-prod", () => {
   });
 
   test("values terraform learns only at apply are named as not judged", () => {
-    expect(report).toMatch(/location values? known only after apply, not judged \(`hcloud_server\.[^`]+\.datacenter`/);
+    // Servers (and, where the stack has them, primary IPs) get their datacenter from the provider at apply.
+    expect(report).toMatch(/location values? known only after apply, not judged \(`hcloud_(server|primary_ip)\.[^`]+\.datacenter`/);
   });
 
   test("the stack without changes is one line", () => {
@@ -231,6 +232,17 @@ describe("npm run plan-report", () => {
     expect(readFileSync(out, "utf8")).toBe(planReport([changedRandomStack(), { result: { stack: "gcp-prod", policy: "eu", provider: "gcp", status: "not-checked", reason: "missing GOOGLE_APPLICATION_CREDENTIALS" } }]));
   });
 
+  test("--expect: a stack whose plan job left nothing is in the report as failed, and named on stderr", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "plan-report-out-")), "report.md");
+    const run = await cli(["--in", inDir, "--expect", `${STACK},gcp-prod,hetzner-prod`, "--out", out]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain("plan-report: hetzner-prod has no result; shown as failed");
+    const report = readFileSync(out, "utf8");
+    expect(report).toContain("| `hetzner-prod` | ❌ failed |  |  |  |  |");
+    expect(report).toContain("### `hetzner-prod`: ❌ plan failed");
+    expect(report).toContain(`| \`${STACK}\` | planned | 1 | 1 | **1** | **1** |`);
+  });
+
   test("--post creates the sticky comment on the event's pull request once, then edits it", async () => {
     const first = await cli(["--in", inDir, "--post"], env);
     expect(first.exitCode).toBe(0);
@@ -253,6 +265,7 @@ describe("npm run plan-report", () => {
     ["--post without GITHUB_TOKEN", () => ["--in", inDir, "--post", "--pr", "1"], { GITHUB_REPOSITORY: "acme/infra" }, /GITHUB_TOKEN is not set/],
     ["--post with a malformed GITHUB_REPOSITORY", () => ["--in", inDir, "--post", "--pr", "1"], { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "infra" }, /GITHUB_REPOSITORY is "infra": expected owner\/repo/],
     ["--post with no pull request", () => ["--in", inDir, "--post"], { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "acme/infra" }, /no pull request: pass --pr N/],
+    ["--expect with something that is not a stack name", () => ["--in", inDir, "--expect", "hetzner-prod;rm"], {}, /--expect: "hetzner-prod;rm" is not a stack name/],
   ])("%s is a clear error, exit 1", async (_what, args, extraEnv, message) => {
     const run = await cli(args(), extraEnv as Record<string, string>);
     expect(run.exitCode).toBe(1);

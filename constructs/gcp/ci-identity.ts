@@ -11,7 +11,10 @@ import { GcpEnvironment } from "../../lib/environment";
 
 const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
-/** Plans read everything (secret versions included: refreshing one reads its payload) and lock the state. */
+/**
+ * Plans read everything, secret versions included: refreshing one reads its payload. They do not lock
+ * the state (`npm run plan` and `npm run drift` plan with -lock=false), so they only read its bucket.
+ */
 const PLAN_ROLES = ["roles/viewer", "roles/iam.securityReviewer", "roles/secretmanager.secretAccessor"];
 
 /**
@@ -29,7 +32,8 @@ const DEPLOY_ROLES = [
  * Keyless CI: GitHub Actions jobs of one repository exchange their OIDC token for short-lived Google
  * credentials (Workload Identity Federation), so no service-account key is ever stored in GitHub.
  * Two identities, least privilege each:
- *   - plan: read-only, usable by any workflow of the repository (pull-request plans, drift checks);
+ *   - plan: read-only, usable only by jobs running in the GitHub environment `<stack>-plan`, where the
+ *     pull-request plan and drift workflows run each stack;
  *   - deploy: usable only by jobs running in the repository's GitHub environment for this stack,
  *     whose protection rules (required reviewers, main branch only) guard production.
  * The first deploy that creates these is run by a person; the outputs are what the workflows need.
@@ -38,7 +42,8 @@ export class GcpCiIdentity extends Construct {
   constructor(scope: Construct, id: string, env: GcpEnvironment, ci: NonNullable<GcpEnvironment["ci"]>) {
     super(scope, id);
     const repository = ci.githubRepository;
-    const apis = ["iamcredentials.googleapis.com", "sts.googleapis.com"].map((service) =>
+    // Token exchange and impersonation, and the project IAM grants below (cloudresourcemanager).
+    const apis = ["iamcredentials.googleapis.com", "sts.googleapis.com", "cloudresourcemanager.googleapis.com"].map((service) =>
       new ProjectService(this, service.split(".")[0], { service, disableOnDestroy: false, disableDependentServices: false }));
 
     const pool = new IamWorkloadIdentityPool(this, "pool", {
@@ -60,20 +65,19 @@ export class GcpCiIdentity extends Construct {
 
     const plan = this.account("plan", `${env.name}-ci-plan`, `${env.name} CI plans and drift checks (read-only)`, PLAN_ROLES, env);
     const deploy = this.account("deploy", `${env.name}-ci-deploy`, `${env.name} CI deploys`, DEPLOY_ROLES, env);
-    new ServiceAccountIamMember(this, "plan-federation", {
-      serviceAccountId: plan.name, role: "roles/iam.workloadIdentityUser",
-      member: `principalSet://iam.googleapis.com/${pool.name}/attribute.repository/${repository}`,
-    });
-    new ServiceAccountIamMember(this, "deploy-federation", {
-      serviceAccountId: deploy.name, role: "roles/iam.workloadIdentityUser",
-      member: `principalSet://iam.googleapis.com/${pool.name}/attribute.environment/${ci.deployEnvironment ?? env.name}`,
-    });
+    const deployEnvironment = ci.deployEnvironment ?? env.name;
+    // The repository is already checked by the provider's condition; the environment narrows it to the jobs meant to.
+    for (const [name, account, environment] of [["plan", plan, `${env.name}-plan`], ["deploy", deploy, deployEnvironment]] as const) {
+      new ServiceAccountIamMember(this, `${name}-federation`, {
+        serviceAccountId: account.name, role: "roles/iam.workloadIdentityUser",
+        member: `principalSet://iam.googleapis.com/${pool.name}/attribute.environment/${environment}`,
+      });
+    }
 
     if (env.state.backend === "gcs") {
-      // Both write the state bucket: plans take the state lock, deploys write state.
-      for (const [name, account] of [["plan", plan], ["deploy", deploy]] as const) {
-        new StorageBucketIamMember(this, `${name}-state`, { bucket: env.state.bucket, role: "roles/storage.objectAdmin", member: account.member });
-      }
+      // Deploys write the state (and its lock); plans only read it, so a plan identity can neither change nor delete it.
+      new StorageBucketIamMember(this, "plan-state", { bucket: env.state.bucket, role: "roles/storage.objectViewer", member: plan.member });
+      new StorageBucketIamMember(this, "deploy-state", { bucket: env.state.bucket, role: "roles/storage.objectAdmin", member: deploy.member });
     }
 
     new TerraformOutput(this, "workload_identity_provider", { value: provider.name, description: "GitHub variable GCP_WORKLOAD_IDENTITY_PROVIDER" });

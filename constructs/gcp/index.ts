@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Aspects } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { GcpEnvironment } from "../../lib/environment";
 import { BackendParts, Backups } from "../parts";
@@ -8,7 +9,7 @@ import { GcpDatabase } from "./database";
 import { GcpDnsRecords } from "./dns";
 import { GcpNetwork } from "./network";
 import { GcpService } from "./service";
-import { ProjectApis } from "./services";
+import { ProjectApis, WaitForApis } from "./services";
 
 /** Credentials come from the environment (GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_APPLICATION_CREDENTIALS or workload identity). */
 export function gcpProviders(scope: Construct, env: GcpEnvironment): void {
@@ -17,10 +18,14 @@ export function gcpProviders(scope: Construct, env: GcpEnvironment): void {
     region: env.location,
     defaultLabels: { environment: env.name, managed_by: "portable-backend" },
   });
+  Aspects.of(scope).add(new WaitForApis());
 }
 
 export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDatabase> = {
-  network: (scope, env) => new GcpNetwork(scope, "network", env, new ProjectApis(scope, "apis")),
+  network: (scope, env) => {
+    new ProjectApis(scope, "apis"); // every Google resource waits for its API (WaitForApis, above)
+    return new GcpNetwork(scope, "network", env);
+  },
   database: (scope, env, net) => new GcpDatabase(scope, "database", env, net),
   bucket: (scope, env, net) => new GcpBucket(scope, "bucket", env, net),
   service: (scope, env, deps) => new GcpService(scope, "service", env, deps),

@@ -6,7 +6,6 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { GcpEnvironment } from "../../lib/environment";
-import { ProjectApis } from "./services";
 
 /**
  * A VPC for the backend: a subnet Cloud Run sends its private traffic through (Direct VPC egress),
@@ -21,9 +20,9 @@ export class GcpNetwork extends Construct {
   /** The identity the service runs as: granted only what the parts give it (secret access, its bucket). */
   readonly runtimeAccount: ServiceAccount;
 
-  constructor(scope: Construct, id: string, env: GcpEnvironment, apis: ProjectApis) {
+  constructor(scope: Construct, id: string, env: GcpEnvironment) {
     super(scope, id);
-    this.network = new ComputeNetwork(this, "vpc", { name: env.name, autoCreateSubnetworks: false, dependsOn: apis.services });
+    this.network = new ComputeNetwork(this, "vpc", { name: env.name, autoCreateSubnetworks: false });
     this.subnet = new ComputeSubnetwork(this, "subnet", {
       name: `${env.name}-run`, region: env.location, network: this.network.id, ipCidrRange: "10.8.0.0/24", privateIpGoogleAccess: true,
     });
@@ -34,7 +33,7 @@ export class GcpNetwork extends Construct {
       network: this.network.id, service: "servicenetworking.googleapis.com", reservedPeeringRanges: [range.name],
     });
     this.runtimeAccount = new ServiceAccount(this, "runtime", {
-      accountId: `${env.name}-run`.slice(0, 30), displayName: `${env.name} service (Cloud Run)`, dependsOn: apis.services,
+      accountId: `${env.name}-run`.slice(0, 30), displayName: `${env.name} service (Cloud Run)`,
     });
     new ComputeFirewall(this, "deny-ingress", {
       name: `${env.name}-deny-all-ingress`, network: this.network.id, direction: "INGRESS", priority: 65000,

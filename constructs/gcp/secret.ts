@@ -1,22 +1,32 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { GcpEnvironment } from "../../lib/environment";
 
+export interface RegionalSecret {
+  readonly secret: SecretManagerSecret;
+  /**
+   * What a reader must wait for before it reads the secret: its value (the version) and the readers'
+   * access grants. Cloud Run checks both when it deploys a revision, and fails without them.
+   */
+  readonly readable: ITerraformDependable[];
+}
+
 /**
  * A Secret Manager secret holding `value`, replicated only in the environment's region (automatic
  * replication could place it anywhere), readable by `readers` and nobody else.
  */
-export function regionalSecret(scope: Construct, id: string, env: GcpEnvironment, value: string, readers: string[]): SecretManagerSecret {
+export function regionalSecret(scope: Construct, id: string, env: GcpEnvironment, value: string, readers: string[]): RegionalSecret {
   const secret = new SecretManagerSecret(scope, id, {
     secretId: `${env.name}-${id}`,
     replication: { userManaged: { replicas: [{ location: env.location }] } },
     labels: { environment: env.name },
   });
-  new SecretManagerSecretVersion(scope, `${id}-version`, { secret: secret.id, secretData: value });
-  readers.forEach((member, i) => new SecretManagerSecretIamMember(scope, `${id}-reader-${i}`, {
+  const version = new SecretManagerSecretVersion(scope, `${id}-version`, { secret: secret.id, secretData: value });
+  const grants = readers.map((member, i) => new SecretManagerSecretIamMember(scope, `${id}-reader-${i}`, {
     secretId: secret.id, role: "roles/secretmanager.secretAccessor", member,
   }));
-  return secret;
+  return { secret, readable: [version, ...grants] };
 }

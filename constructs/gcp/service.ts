@@ -49,12 +49,15 @@ export class GcpService extends Construct implements ServiceEndpoint {
           resources: { limits: { cpu: env.service.cpu, memory: env.service.memory } },
           env: [
             ...Object.entries(plain).map(([name, value]) => ({ name, value })),
-            ...Object.entries(secrets).map(([name, secret]) => ({ name, valueSource: { secretKeyRef: { secret: secret.secretId, version: "latest" } } })),
+            ...Object.entries(secrets).map(([name, { secret }]) => ({ name, valueSource: { secretKeyRef: { secret: secret.secretId, version: "latest" } } })),
           ],
           startupProbe: { ...probe, failureThreshold: 12 },
           livenessProbe: probe,
         }],
       },
+      // Cloud Run checks at deploy that the secrets' versions exist and that the service account may
+      // read them; the references above name only the secrets. (DATABASE_URL's version waits for Cloud SQL.)
+      dependsOn: Object.values(secrets).flatMap((s) => s.readable),
     });
     if (env.service.ingress === "all") {
       // A public API: anyone may invoke it (ingress still decides through which front door).

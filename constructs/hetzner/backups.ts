@@ -2,15 +2,16 @@ import { Construct } from "constructs";
 import { HetznerEnvironment } from "../../lib/environment";
 import { Backups } from "../parts";
 import { systemdUnit } from "./cloud-init";
-import { HetznerBuckets } from "./bucket";
+import { HetznerBuckets, INCOMPLETE_PREFIX } from "./bucket";
 import { HetznerDatabase } from "./database";
 
 const ON_CALENDAR = { hourly: "hourly", daily: "*-*-* 03:15:00", weekly: "Sun *-*-* 03:15:00" } as const;
 
 /**
- * Two layers: Hetzner's daily server backups of the database server (switched on by the database
- * part), and a systemd timer on that server streaming `pg_dump` to the backup bucket, whose lifecycle
- * rule expires dumps after the retention.
+ * A systemd timer on the database server streaming `pg_dump` to the backup bucket, whose lifecycle
+ * rule expires dumps after the retention. These dumps are the database's only backup: Hetzner's
+ * server backups (on for the database server) copy the server's own disk, not the volume the data
+ * is on.
  */
 export class HetznerBackups extends Construct implements Backups {
   readonly location: string;
@@ -31,12 +32,18 @@ export class HetznerBackups extends Construct implements Backups {
         {
           path: "/usr/local/sbin/pg-backup", permissions: "0700",
           content: [
-            "#!/bin/sh",
-            "# Streams a custom-format dump straight into the backup bucket; no plaintext copy on disk.",
-            "set -eu",
-            'key="backups/app-$(date -u +%Y%m%dT%H%M%SZ).dump"',
-            `runuser -u postgres -- pg_dump --format=custom ${db.database} | rclone rcat "store:${bucket.backupBucket}/$key"`,
-            'echo "uploaded $key"',
+            "#!/bin/bash",
+            "# Streams a custom-format dump into the backup bucket (no plaintext copy on disk) under incomplete/,",
+            "# and moves it under backups/ only once pg_dump and the upload have both succeeded: a dump cut short",
+            "# never sits among the good ones, where a restore would take it for the newest.",
+            "set -euo pipefail",
+            'name="app-$(date -u +%Y%m%dT%H%M%SZ).dump"',
+            `partial="store:${bucket.backupBucket}/${INCOMPLETE_PREFIX}$name"`,
+            `trap 'rclone deletefile "$partial" 2>/dev/null || true' EXIT`,
+            `runuser -u postgres -- pg_dump --format=custom ${db.database} | rclone rcat "$partial"`,
+            `rclone moveto "$partial" "store:${bucket.backupBucket}/backups/$name"`,
+            "trap - EXIT",
+            'echo "uploaded backups/$name"',
             "",
           ].join("\n"),
         },

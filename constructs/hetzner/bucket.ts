@@ -8,11 +8,15 @@ import { HetznerEnvironment } from "../../lib/environment";
 import { hetznerObjectStorageEndpoint } from "../../lib/residency/hetzner";
 import { BucketEndpoint } from "../parts";
 
+/** Where a dump is uploaded until it is known good (the backups part), and expired from if left over. */
+export const INCOMPLETE_PREFIX = "incomplete/";
+
 /**
  * Buckets on Hetzner Object Storage in the environment's location, through the S3 API (minio
  * provider): the app's bucket (versioned as the environment says) and a backup bucket whose dumps
- * expire after the retention. Object Storage keys are made in the Hetzner console (there is no API
- * for them) and given to Terraform as TF_VAR_object_storage_access_key / _secret_key.
+ * expire after the retention (dumps left incomplete, after a day). Object Storage keys are made in
+ * the Hetzner console (there is no API for them) and given to Terraform as
+ * TF_VAR_object_storage_access_key / _secret_key.
  */
 export class HetznerBuckets extends Construct implements BucketEndpoint {
   readonly name: string;
@@ -46,7 +50,11 @@ export class HetznerBuckets extends Construct implements BucketEndpoint {
     const backups = new S3Bucket(this, "backups", { provider, bucket: this.backupBucket, acl: "private", forceDestroy: false });
     new IlmPolicy(this, "backup-retention", {
       provider, bucket: backups.bucket,
-      rule: [{ id: "expire-old-dumps", status: "Enabled", expiration: `${env.backups.retentionDays}d`, filter: "backups/" }],
+      rule: [
+        { id: "expire-old-dumps", status: "Enabled", expiration: `${env.backups.retentionDays}d`, filter: "backups/" },
+        // Left only when the machine stopped mid-dump: the backup script deletes its own failed uploads.
+        { id: "expire-incomplete-dumps", status: "Enabled", expiration: "1d", filter: INCOMPLETE_PREFIX },
+      ],
     });
   }
 }

@@ -6,7 +6,7 @@ import { Volume } from "../../.gen/providers/hcloud/volume";
 import { VolumeAttachment } from "../../.gen/providers/hcloud/volume-attachment";
 import { HetznerEnvironment } from "../../lib/environment";
 import { DatabaseEndpoint } from "../parts";
-import { CloudInit } from "./cloud-init";
+import { CloudInit, systemdUnit } from "./cloud-init";
 import { HetznerNetwork } from "./network";
 import { DEFAULT_SERVER_TYPE, hetznerServer } from "./server";
 
@@ -16,7 +16,9 @@ const DATA_DIR = "/var/lib/postgresql";
 /**
  * Postgres from Debian's packages on its own server: its data on a Hetzner volume (which outlives
  * the server), listening on the private address only, password logins only from the private subnet,
- * no public IPv4, and Hetzner's server backups on. `cloudInit` is open for the backups part.
+ * no public IPv4. Hetzner's server backups are on, but they copy the server's own disk (system and
+ * configuration), not the volume: the data is backed up by the dumps of the backups part, for which
+ * `cloudInit` is open.
  */
 export class HetznerDatabase extends Construct implements DatabaseEndpoint {
   readonly host: string;
@@ -43,6 +45,17 @@ export class HetznerDatabase extends Construct implements DatabaseEndpoint {
       write_files: [
         { path: "/etc/portable-backend/database-password", content: this.password, permissions: "0600" },
         {
+          // Postgres listens on the private address only, and Debian's unit starts it after network.target,
+          // which can come before the private interface has its address: after a reboot it would fail to bind.
+          // So it waits for network-online.target, and then (up to 2 minutes) for the address itself,
+          // which network-online.target does not promise for every interface.
+          path: "/etc/systemd/system/postgresql@.service.d/private-address.conf",
+          content: systemdUnit({
+            Unit: { Wants: "network-online.target", After: "network-online.target" },
+            Service: { ExecStartPre: `/usr/bin/timeout 120 /bin/sh -c 'until ip -4 -o addr show to ${this.host} | grep -q .; do sleep 1; done'` },
+          }),
+        },
+        {
           path: "/usr/local/sbin/setup-postgres", permissions: "0700",
           content: [
             "#!/bin/sh",
@@ -57,6 +70,7 @@ export class HetznerDatabase extends Construct implements DatabaseEndpoint {
             `conf=/etc/postgresql/${major}/main`,
             `printf "listen_addresses = '${this.host}'\\npassword_encryption = scram-sha-256\\n" > "$conf/conf.d/private-network.conf"`,
             `grep -q '^host app app ${net.addresses.subnet}' "$conf/pg_hba.conf" || echo 'host app app ${net.addresses.subnet} scram-sha-256' >> "$conf/pg_hba.conf"`,
+            "systemctl daemon-reload # the unit drop-in above, written before Postgres was installed",
             `systemctl restart postgresql@${major}-main`,
             "pw=$(cat /etc/portable-backend/database-password)",
             `runuser -u postgres -- psql -v ON_ERROR_STOP=1 -v pw="$pw" <<'SQL'`,

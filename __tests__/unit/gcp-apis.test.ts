@@ -1,0 +1,33 @@
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { PubsubTopic } from "@cdktf/provider-google/lib/pubsub-topic";
+import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
+import { BackendStack } from "../../constructs/backend-stack";
+import { Environment, GcpEnvironment, loadEnvironments } from "../../lib/environment";
+
+// Every Google resource waits for the API it is made through (constructs/gcp/services.ts, WaitForApis);
+// the order terraform derives from it is checked on the real graph in the gcp plan test.
+const env = loadEnvironments(join(__dirname, "..", "..", "environments")).find((e) => e.name === "gcp-prod") as GcpEnvironment;
+const synth = (stack: BackendStack) => JSON.parse(Testing.synth(stack));
+const serviceOf = (json: any, dependsOn: string[]) =>
+  dependsOn.filter((d) => d.startsWith("google_project_service.")).map((d) => json.resource.google_project_service[d.split(".")[1]].service);
+
+test("a resource added in code waits for its API too", () => {
+  const stack = new BackendStack(Testing.app(), env);
+  new StorageBucket(stack, "exports", { name: "acme-exports", location: "EU" });
+  const json = synth(stack);
+  expect(serviceOf(json, json.resource.google_storage_bucket.exports.depends_on)).toEqual(["storage.googleapis.com"]);
+});
+
+test("a resource type with no known API fails synth, naming it and where to add it", () => {
+  const stack = new BackendStack(Testing.app(), env);
+  new PubsubTopic(stack, "events", { name: "events" });
+  expect(() => synth(stack)).toThrow("gcp-prod/events: no Google API is known for google_pubsub_topic; add the API it is made through to API_OF_TYPE in constructs/gcp/services.ts");
+});
+
+test("a resource whose API the stack does not enable fails synth (project IAM without the CI identities)", () => {
+  const stack = new BackendStack(Testing.app(), { ...env, ci: undefined } as Environment);
+  new ProjectIamMember(stack, "grant", { project: env.project, role: "roles/viewer", member: "user:ops@example.com" });
+  expect(() => synth(stack)).toThrow("gcp-prod/grant: google_project_iam_member is made through cloudresourcemanager.googleapis.com, which no google_project_service in the stack enables; add it to APIS in constructs/gcp/services.ts");
+});
