@@ -2,6 +2,9 @@
  * Backups of a Docker environment, on demand, through its backup sidecar:
  *   npm run backup  -- <env> [--list]         dump the database into the backup bucket now (or list dumps)
  *   npm run restore -- <env> [--from <key>]   restore the newest dump, or the one named
+ * A restore replaces the live database, so it first takes a safety dump of the database as it is
+ * (the sidecar's `backup now`: same bucket, same retention as any dump) and restores only once that
+ * dump is stored. It prints the safety dump's key: `--from <that key>` undoes the restore.
  * Works against the environment's own engine (local socket or ssh://), like Terraform does.
  */
 import { join } from "node:path";
@@ -9,25 +12,104 @@ import { parseArgs } from "node:util";
 import execa from "execa";
 import { dockerNames } from "../constructs/docker/names";
 import { DockerEnvironment, loadEnvironments } from "../lib/environment";
+import { runCli } from "./lib/cli";
 import { PROJECT_ROOT } from "./lib/paths";
 
-async function main(): Promise<void> {
-  const restore = process.argv[2] === "restore";
-  const { values, positionals } = parseArgs({
-    args: process.argv.slice(3),
-    allowPositionals: true,
-    options: { from: { type: "string" }, list: { type: "boolean" } },
-  });
-  const usage = restore ? "npm run restore -- <env> [--from <object-key>]" : "npm run backup -- <env> [--list]";
-  if (positionals.length !== 1) throw new Error(`usage: ${usage}`);
-  const env = dockerEnvironment(positionals[0]);
+const OPTIONS = { from: { type: "string" }, list: { type: "boolean" } } as const;
+type Option = keyof typeof OPTIONS;
 
-  const command = restore ? ["restore", ...(values.from ? [values.from] : [])] : [values.list ? "list" : "now"];
-  const container = dockerNames(env).backup;
-  const result = await execa("docker", ["--host", env.host.url, "exec", container, "backup", ...command], { stdio: "inherit", reject: false });
-  if (result.exitCode !== 0) {
-    throw new Error(`backup ${command.join(" ")} failed in ${container} (exit ${result.exitCode}); is the environment deployed? (npx cdktf deploy ${env.name})`);
+// Each mode takes only its own option: `restore --list` once restored the newest dump while its
+// user wanted to see the dumps first.
+const MODES: Record<"backup" | "restore", { usage: string; option: Option; allowed: string }> = {
+  backup: { usage: "npm run backup -- <env> [--list]", option: "list", allowed: "--list" },
+  restore: { usage: "npm run restore -- <env> [--from <object-key>]", option: "from", allowed: "--from <object-key>" },
+};
+/** Where the other mode's option belongs, for the usage error. */
+const ELSEWHERE: Record<Option, string> = {
+  from: "to restore a dump: npm run restore -- <env> --from <object-key>",
+  list: "to see the dumps first: npm run backup -- <env> --list",
+};
+type Mode = keyof typeof MODES;
+
+const mode = process.argv[2];
+
+async function main(): Promise<void> {
+  if (mode !== "backup" && mode !== "restore") throw new Error(`unknown mode "${mode}"; expected backup or restore (npm run backup / npm run restore)`);
+  const { name, from, list } = parse(mode, process.argv.slice(3));
+  const env = dockerEnvironment(name);
+  const backup = sidecar(env);
+  if (mode === "backup") await backup([list ? "list" : "now"]);
+  else await restore(env, backup, from);
+}
+
+/** The arguments of a mode; anything else (another mode's option included) is a usage error, before anything runs. */
+function parse(mode: Mode, args: string[]): { name: string; from?: string; list?: boolean } {
+  const { usage, option, allowed } = MODES[mode];
+  // A first, lenient pass names an unknown option in our own words, not parseArgs' generic ones.
+  for (const token of parseArgs({ args, strict: false, allowPositionals: true, tokens: true }).tokens) {
+    if (token.kind === "option" && token.name !== option) {
+      const hint = Object.hasOwn(ELSEWHERE, token.name) ? ELSEWHERE[token.name as Option] : undefined;
+      throw new Error(`${mode} does not take ${token.rawName}; its only option is ${allowed}${hint ? ` (${hint})` : ""}\nusage: ${usage}`);
+    }
   }
+  let parsed;
+  try {
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: OPTIONS });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nusage: ${usage}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new Error(`expected one environment name, got ${positionals.length}\nusage: ${usage}`);
+  if (values.from === "") throw new Error(`--from needs an object key (npm run backup -- ${positionals[0]} --list shows them)\nusage: ${usage}`);
+  return { name: positionals[0], ...values };
+}
+
+type Sidecar = (command: string[], output?: "show" | "capture") => Promise<string>;
+
+/** Runs `backup <command>` in the environment's sidecar; "capture" returns its stdout (where it prints keys). */
+function sidecar(env: DockerEnvironment): Sidecar {
+  const container = dockerNames(env).backup;
+  return async (command, output = "show") => {
+    const result = await execa("docker", ["--host", env.host.url, "exec", container, "backup", ...command], {
+      stdio: ["inherit", output === "capture" ? "pipe" : "inherit", "inherit"], reject: false,
+    });
+    if (result.exitCode !== 0) {
+      throw new Error(`backup ${command.join(" ")} failed in ${container} (exit ${result.exitCode}); is the environment deployed? (npx cdktf deploy ${env.name})`);
+    }
+    return output === "capture" ? lastLine(result.stdout) : "";
+  };
+}
+
+/**
+ * Safety dump, then restore. No confirmation prompt: the safety dump makes a restore undoable, and
+ * the command stays the same whether a person or a script runs it.
+ */
+async function restore(env: DockerEnvironment, backup: Sidecar, from: string | undefined): Promise<void> {
+  // Which dump to restore is settled first: once the safety dump is stored it is the newest one,
+  // and "the newest" would then be the database as it is now. A mistyped --from fails here, too.
+  const target = await backup(["resolve", ...(from ? [from] : [])], "capture");
+  let safety: string;
+  try {
+    // --keep: this dump's retention must not delete the one about to be restored.
+    safety = await backup(["now", "--keep", target], "capture");
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nThe safety dump of the current database failed, so nothing was restored: the database is unchanged.`);
+  }
+  console.log(`Safety dump of ${env.name}'s database as it was before this restore: ${safety}`);
+  console.log(`Restoring ${target} over it...`);
+  try {
+    await backup(["restore", target]);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nThe restore runs in one transaction, so the database is as it was; its safety dump is ${safety}.`);
+  }
+  console.log(`Restored ${target} into ${env.name}'s database.`);
+  console.log(`To undo: npm run restore -- ${env.name} --from ${safety}`);
+}
+
+function lastLine(text: string): string {
+  const line = text.trim().split("\n").pop()?.trim() ?? "";
+  if (!line) throw new Error("the backup sidecar printed no object key");
+  return line;
 }
 
 function dockerEnvironment(name: string): DockerEnvironment {
@@ -40,7 +122,4 @@ function dockerEnvironment(name: string): DockerEnvironment {
   return env;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
-});
+runCli(`npm run ${mode ?? "backup"}`, main);

@@ -89,6 +89,10 @@ test("restore drill: a row survives backup, dropping the table, and restore", ()
   const restore = npmRun("restore", ["local", "--from", key!]);
   expect(restore.exitCode).toBe(0);
   expect(psql(names.postgres, `SELECT note FROM drill WHERE note = '${marker}'`)).toBe(marker);
+  // the database as it was before the restore (no table) was dumped first, into the same bucket
+  const safety = /as it was before this restore: (backups\/app-\d{8}T\d{6}Z\.dump)/.exec(restore.stdout)?.[1];
+  expect(safety).toBeDefined();
+  expect(npmRun("backup", ["local", "--list"]).stdout).toContain(safety);
 });
 
 test("a new app image replaces the app, keeps the data; a concurrent deploy fails on the state lock", async () => {

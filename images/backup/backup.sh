@@ -3,8 +3,10 @@
 #
 # Usage:
 #   backup schedule          run `backup now` every BACKUP_INTERVAL_SECONDS, forever
-#   backup now               dump the database to S3, then apply retention
+#   backup now [--keep KEY]  dump the database to S3 (prints its key), then apply retention,
+#                            which never deletes the newest dump, nor KEY
 #   backup list              list dumps under the prefix (newest last)
+#   backup resolve [KEY]     print the key `restore [KEY]` would restore; fail if there is none
 #   backup restore [KEY]     restore the newest dump of PGDATABASE, or KEY
 #   backup ensure-bucket     create S3_BUCKET if it does not exist
 #
@@ -35,7 +37,7 @@ log() { printf '%s backup: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-	sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -112,13 +114,36 @@ list_keys() {
 	done | sort
 }
 
-# dump keys of this database, oldest first (key only)
+# dump keys of this database, oldest first (key only): exactly the names `now` writes, so that
+# database `app` does not claim (or expire) the dumps of a database `app-staging`
 db_keys() {
-	list_keys | while read -r _ts key; do
-		case ${key##*/} in
-		"$DB_SLUG"-*) printf '%s\n' "$key" ;;
-		esac
+	list_keys | while read -r ts key; do
+		if [ "${key##*/}" = "$DB_SLUG-$ts.dump" ]; then printf '%s\n' "$key"; fi
 	done
+}
+
+# whether the object KEY exists
+exists() {
+	found=$(rclone lsf --files-only "$(s3path "$1")" 2>/dev/null) || true
+	[ "$found" = "${1##*/}" ]
+}
+
+# resolve_key [KEY]: the key `restore [KEY]` restores, which must exist: KEY (a name under the
+# prefix, a path in the bucket, or s3://bucket/path), or else the newest dump of this database
+resolve_key() {
+	key=${1-}
+	if [ -z "$key" ]; then
+		key=$(db_keys | tail -n 1)
+		[ -n "$key" ] || die "no dumps of database $PGDATABASE under s3://$S3_BUCKET/$(prefix_dir)"
+	else
+		key=${key#s3://"$S3_BUCKET"/}
+		case $key in
+		*/*) ;;
+		*) key="$(prefix_dir)$key" ;;
+		esac
+		exists "$key" || die "no dump s3://$S3_BUCKET/$key (backup list shows the dumps)"
+	fi
+	printf '%s\n' "$key"
 }
 
 cmd_list() {
@@ -154,7 +179,7 @@ retention() {
 	keys=$(db_keys)
 	newest=$(printf '%s\n' "$keys" | tail -n 1)
 	printf '%s\n' "$keys" | while IFS= read -r key; do
-		if [ -z "$key" ] || [ "$key" = "$newest" ]; then continue; fi
+		if [ -z "$key" ] || [ "$key" = "$newest" ] || [ "$key" = "$keep" ]; then continue; fi
 		ts=$(printf '%s\n' "$key" | sed -n 's/^.*-\([0-9]\{8\}\)T\([0-9]\{6\}\)Z\.dump$/\1\2/p')
 		if [ -n "$ts" ] && [ "$ts" -lt "$cutoff" ]; then
 			if rclone deletefile "$(s3path "$key")"; then
@@ -167,9 +192,27 @@ retention() {
 }
 
 cmd_now() {
+	# --keep KEY: retention spares KEY as well. A restore takes a safety dump right before it reads
+	# KEY; that dump becomes the newest, so KEY would no longer be spared as the newest and, if it
+	# is older than the retention, would be deleted just before being restored.
+	keep=
+	case ${1-} in
+	'') ;;
+	--keep)
+		if [ $# -ne 2 ] || [ -z "$2" ]; then usage; fi
+		keep=$2
+		;;
+	*) usage ;;
+	esac
 	configure db
-	ts=$(date -u +%Y%m%dT%H%M%SZ)
-	key="$(prefix_dir)$DB_SLUG-$ts.dump"
+	# A key names one second: a second dump within it (a restore's safety dump right after a
+	# `backup now`, say) waits for the next one rather than overwrite the dump a restore reads.
+	while :; do
+		ts=$(date -u +%Y%m%dT%H%M%SZ)
+		key="$(prefix_dir)$DB_SLUG-$ts.dump"
+		exists "$key" || break
+		sleep 1
+	done
 	log "dumping database $PGDATABASE to s3://$S3_BUCKET/$key"
 	started=$(date +%s)
 	st=$(mktemp -d)
@@ -197,19 +240,14 @@ cmd_now() {
 	printf '%s\n' "$key"
 }
 
+cmd_resolve() {
+	configure db
+	resolve_key "${1-}"
+}
+
 cmd_restore() {
 	configure db
-	key=${1-}
-	if [ -z "$key" ]; then
-		key=$(db_keys | tail -n 1)
-		[ -n "$key" ] || die "no dumps of database $PGDATABASE under s3://$S3_BUCKET/$(prefix_dir)"
-	else
-		key=${key#s3://"$S3_BUCKET"/}
-		case $key in
-		*/*) ;;
-		*) key="$(prefix_dir)$key" ;;
-		esac
-	fi
+	key=$(resolve_key "${1-}")
 	log "restoring s3://$S3_BUCKET/$key into database $PGDATABASE"
 	started=$(date +%s)
 	st=$(mktemp -d)
@@ -277,8 +315,9 @@ cmd_schedule() {
 
 case ${1-} in
 schedule) cmd_schedule ;;
-now) cmd_now ;;
+now) shift; cmd_now "$@" ;;
 list) cmd_list ;;
+resolve) shift; cmd_resolve "$@" ;;
 restore) shift; cmd_restore "$@" ;;
 ensure-bucket) cmd_ensure_bucket ;;
 -h | --help | help) usage ;;
