@@ -10,10 +10,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { DriftEntry, driftedResources, SchemaLookup } from "./drift/changes";
+import { driftOf } from "./drift/changes";
 import { runCli } from "./lib/cli";
 import { missingCredentials } from "./lib/credentials";
-import { redactPlan } from "./lib/redact-plan";
 import { DriftReport, StackDrift } from "./lib/stack-results";
 import { forEachStack, init, lastLines, OUT_DIR, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
 
@@ -28,20 +27,15 @@ async function checkStack(stack: Stack): Promise<StackDrift> {
     if (plan.exitCode !== 0) return { ...base, status: "failed", reason: lastLines(plan.stderr || plan.stdout) };
     const show = await terraform(stack, ["show", "-json", "drift.bin"]);
     if (show.exitCode !== 0) return { ...base, status: "failed", reason: lastLines(show.stderr) };
-    const entries = redactPlan(JSON.parse(show.stdout)).resource_drift as DriftEntry[];
-    const resources = driftedResources(entries, await schemasOf(stack));
+    const schemas = await terraform(stack, ["providers", "schema", "-json"]);
+    if (schemas.exitCode !== 0) return { ...base, status: "failed", reason: `terraform providers schema failed:\n${lastLines(schemas.stderr)}` };
+    // The plan as terraform printed it, secrets included: redacted before the comparison, a sensitive
+    // value would read "(sensitive)" on both sides and its drift go unseen. driftOf hides them in what it returns.
+    const resources = driftOf(show.stdout, schemas.stdout);
     return { ...base, status: resources.length ? "drifted" : "clean", resources };
   } catch (err) {
     return { ...base, status: "failed", reason: (err as Error).message };
   }
-}
-
-/** Resource schemas of the stack's providers, which tell configuration from what a provider reports back. */
-async function schemasOf(stack: Stack): Promise<SchemaLookup> {
-  const result = await terraform(stack, ["providers", "schema", "-json"]);
-  if (result.exitCode !== 0) throw new Error(`terraform providers schema failed:\n${lastLines(result.stderr)}`);
-  const schemas = JSON.parse(result.stdout).provider_schemas ?? {};
-  return (provider, type) => schemas[provider]?.resource_schemas?.[type]?.block;
 }
 
 const short = (value: unknown) => {

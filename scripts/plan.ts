@@ -4,36 +4,50 @@
  * Synthesizes the app once, then plans the named stacks (all when none are named) in parallel against
  * their real state. Per stack it writes <out>/<stack>/result.json, plan.json (redacted) and plan.txt,
  * the input of `npm run plan-report` (the pull-request comment). A stack whose credentials are missing
- * is "not checked". Exit: 0 every stack planned, 1 any stack failed or was not checked.
+ * is "not checked"; when synth fails, every stack is "failed" with synth's error. Exit: 0 every stack
+ * planned, 1 any stack failed or was not checked.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runCli } from "./lib/cli";
 import { missingCredentials } from "./lib/credentials";
 import { planTextOf } from "./lib/plan-output";
-import { redactPlan } from "./lib/redact-plan";
+import { parsePlanJson, redactPlan } from "./lib/redact-plan";
 import { StackPlanResult } from "./lib/stack-results";
 import { forEachStack, init, lastLines, OUT_DIR, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
 
-async function planStack(stack: Stack, outDir: string): Promise<StackPlanResult> {
-  const base = { stack: stack.name, policy: stack.env.residency, provider: stack.env.provider };
+const identity = (stack: Stack) => ({ stack: stack.name, policy: stack.env.residency, provider: stack.env.provider });
+
+/** The stack's folder, emptied: nothing an earlier run left there may pass for this run's. */
+function stackFolder(outDir: string, stack: Stack): string {
   const dir = join(outDir, stack.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const finish = (result: StackPlanResult) => {
-    writeFileSync(join(dir, "result.json"), JSON.stringify(result, null, 2) + "\n");
-    return result;
-  };
+  return dir;
+}
+
+function writeResult(dir: string, result: StackPlanResult): StackPlanResult {
+  writeFileSync(join(dir, "result.json"), JSON.stringify(result, null, 2) + "\n");
+  return result;
+}
+
+async function planStack(stack: Stack, outDir: string): Promise<StackPlanResult> {
+  const base = identity(stack);
+  const dir = stackFolder(outDir, stack);
+  const finish = (result: StackPlanResult) => writeResult(dir, result);
 
   const missing = missingCredentials(stack.env);
   if (missing.length) return finish({ ...base, status: "not-checked", reason: `missing ${missing.join(", ")}` });
   try {
     await init(stack);
-    const plan = await terraform(stack, ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-out=plan.bin"]);
+    // -lock=false: this plan is for reading (the PR comment); a plan never writes state, and plan.bin is
+    // never applied (a deploy plans anew, under the lock). Taking the lock would make a PR wait for a
+    // deploy, and a PR run cancelled by the next push could leave the production state locked.
+    const plan = await terraform(stack, ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.bin"]);
     if (plan.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(plan.stderr || plan.stdout) });
     const json = await terraform(stack, ["show", "-json", "plan.bin"]);
     if (json.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(json.stderr) });
-    writeFileSync(join(dir, "plan.json"), JSON.stringify(redactPlan(JSON.parse(json.stdout))) + "\n");
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(redactPlan(parsePlanJson(json.stdout))) + "\n");
     writeFileSync(join(dir, "plan.txt"), planTextOf(plan.stdout) + "\n");
     return finish({ ...base, status: "planned" });
   } catch (err) {
@@ -52,7 +66,17 @@ async function main(): Promise<void> {
   const { stacks, concurrency, options } = parseStackCommand({ out: join(OUT_DIR, "plans") });
   const outDir = resolve(options.out);
 
-  await synthesize();
+  const synthError = await synthesize().then(() => undefined, (err: Error) => err.message);
+  if (synthError !== undefined) {
+    // Every stack gets its result all the same: without one the report would leave the stack out, and
+    // the pull request would go on showing the last plan that worked.
+    console.error(synthError);
+    for (const stack of stacks) writeResult(stackFolder(outDir, stack), { ...identity(stack), status: "failed", reason: synthError });
+    for (const stack of stacks) console.log(`${stack.name}: failed: synth failed (above)`);
+    console.log(`\nresults written to ${outDir}`);
+    process.exitCode = 1;
+    return;
+  }
   const results = await forEachStack(stacks, concurrency, (stack) => planStack(stack, outDir));
   for (const result of results) console.log(`${result.stack}: ${summaryOf(outDir, result)}`);
   console.log(`\nplans written to ${outDir}`);

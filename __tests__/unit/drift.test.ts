@@ -1,4 +1,4 @@
-import { driftedResources, DriftEntry } from "../../scripts/drift/changes";
+import { driftedResources, DriftEntry, driftOf } from "../../scripts/drift/changes";
 import { SchemaBlock } from "../../scripts/drift/schema-diff";
 import { exitCodeOf } from "../../scripts/drift";
 import { redact, redactPlan, REDACTED } from "../../scripts/lib/redact-plan";
@@ -22,9 +22,9 @@ const CONTAINER: SchemaBlock = {
 };
 const schemaOf = () => CONTAINER;
 
-const entry = (before: Record<string, unknown>, after: Record<string, unknown> | null, actions = ["update"]): DriftEntry => ({
+const entry = (before: Record<string, unknown>, after: Record<string, unknown> | null, actions = ["update"], masks: Pick<DriftEntry["change"], "before_sensitive" | "after_sensitive"> = {}): DriftEntry => ({
   address: "docker_container.app", type: "docker_container", provider_name: "registry.terraform.io/kreuzwerker/docker",
-  change: { actions, before, after },
+  change: { actions, before, after, ...masks },
 });
 
 const deployed = {
@@ -64,6 +64,52 @@ describe("drift: what changed outside Terraform, judged by the provider schema",
     const [resource] = driftedResources([entry(deployed, { ...deployed, env: ["DATABASE_URL=postgres://app:other@db/app"] })], schemaOf);
     expect(resource.changes).toEqual([{ path: "env", before: REDACTED, after: REDACTED }]);
     expect(JSON.stringify(resource)).not.toContain("s3cret");
+  });
+
+  describe("values Terraform marks sensitive are compared, and hidden in what is reported", () => {
+    // A refresh-only plan as `terraform show -json` prints it: sensitive values in clear, with masks beside them.
+    const sensitive = (masks: unknown, changed: Record<string, unknown>) =>
+      driftedResources([entry(deployed, { ...deployed, ...changed }, ["update"], { before_sensitive: masks as any, after_sensitive: masks as any })], schemaOf);
+
+    test("a whole sensitive attribute that drifted is reported as changed, without its values", () => {
+      expect(sensitive({ extra_tags: true }, { extra_tags: { team: "hunter-b" } })).toEqual([
+        { address: "docker_container.app", type: "docker_container", action: "update", changes: [{ path: "extra_tags.team", before: REDACTED, after: REDACTED }] },
+      ]);
+    });
+
+    test("a container's whole env, sensitive in state: its drift is seen", () => {
+      const [resource] = sensitive({ env: true }, { env: ["DATABASE_URL=postgres://app:rotated@db/app"] });
+      expect(resource.changes).toEqual([{ path: "env", before: REDACTED, after: REDACTED }]);
+      expect(JSON.stringify(resource)).not.toMatch(/s3cret|rotated/);
+    });
+
+    test("one sensitive key of a map is hidden; the map's other keys are shown", () => {
+      const [resource] = sensitive({ extra_tags: { team: true } }, { extra_tags: { team: "hunter-b", owner: "ops" } });
+      expect(resource.changes).toEqual([{ path: "extra_tags.owner", before: null, after: "ops" }, { path: "extra_tags.team", before: REDACTED, after: REDACTED }]);
+    });
+
+    test("a set of blocks with a sensitive field inside, and a whole sensitive resource, are hidden too", () => {
+      const [sets] = sensitive({ networks_advanced: [{ name: true }, {}] }, { networks_advanced: [{ name: "hunter-net" }] });
+      expect(sets.changes).toEqual([{ path: "networks_advanced", before: REDACTED, after: REDACTED }]);
+      const [whole] = sensitive(true, { must_run: false });
+      expect(whole.changes).toEqual([{ path: "must_run", before: REDACTED, after: REDACTED }]);
+    });
+
+    test("a value sensitive on one side only is hidden on both", () => {
+      const [resource] = driftedResources([entry(deployed, { ...deployed, extra_tags: { team: "hunter-b" } }, ["update"], { after_sensitive: { extra_tags: true } })], schemaOf);
+      expect(resource.changes).toEqual([{ path: "extra_tags.team", before: REDACTED, after: REDACTED }]);
+    });
+
+    test("unmarked neighbours stay visible: masks hide what they mark, no more", () => {
+      const [resource] = sensitive({ extra_tags: true }, { must_run: false });
+      expect(resource.changes).toEqual([{ path: "must_run", before: true, after: false }]);
+    });
+  });
+
+  test("terraform output that is not JSON is an error that quotes none of it", () => {
+    const cut = JSON.stringify({ resource_drift: [{ change: { before: { value: "hunter-secret-value" } } }] }).slice(0, -5);
+    expect(() => driftOf(cut, "{}")).toThrow(/^terraform show -json printed no valid JSON \(\d+ characters; not shown here/);
+    expect(() => driftOf(cut, "{}")).not.toThrow(/hunter/);
   });
 
   test("without a schema, leaf differences are listed and null still equals empty", () => {

@@ -1,6 +1,10 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BODY_LIMIT, code, fenced, tableCell } from "../../scripts/github/markdown";
 import { StackPlanResult } from "../../scripts/lib/stack-results";
 import { planReport, StackPlan } from "../../scripts/plan-report/index";
+import { expectedStacks, loadStackPlans } from "../../scripts/plan-report/load";
 import { PlanJson, planJsonSchema } from "../../scripts/plan-report/plan-json";
 import { asDiff, capsFor, stripAnsi } from "../../scripts/plan-report/plan-text";
 import { changeKind } from "../../scripts/plan-report/summary";
@@ -164,5 +168,52 @@ describe("markdown for text we do not control", () => {
 
   test("table cells stay on one line and keep their pipes", () => {
     expect(tableCell("a | b\n  c")).toBe("a \\| b c");
+  });
+});
+
+describe("reading what the plan jobs left: a stack the run was to plan never vanishes", () => {
+  /** The layout `npm run plan -- --out <dir>` writes; `null` for a stack folder without result.json. */
+  function planFolders(stacks: Record<string, StackPlanResult | null>): string {
+    const dir = mkdtempSync(join(tmpdir(), "plan-report-load-"));
+    for (const [stack, result] of Object.entries(stacks)) {
+      mkdirSync(join(dir, stack));
+      if (result) writeFileSync(join(dir, stack, "result.json"), JSON.stringify(result));
+    }
+    return dir;
+  }
+  const notChecked = notPlanned("gcp-prod", "not-checked", "missing GOOGLE_APPLICATION_CREDENTIALS").result;
+
+  test("an expected stack without a result is shown as failed, with why; the others as they were", () => {
+    const dir = planFolders({ "gcp-prod": notChecked, "hetzner-prod": null });
+    const loaded = loadStackPlans(dir, ["gcp-prod", "hetzner-prod", "vps"]);
+
+    expect(loaded.missing).toEqual(["hetzner-prod", "vps"]);
+    expect(loaded.skipped).toEqual([join(dir, "hetzner-prod")]);
+    const report = planReport(loaded.stacks);
+    expect(report).toContain("3 stacks: 2 failed, 1 not checked.");
+    expect(report).toContain("| `hetzner-prod` | ❌ failed |  |  |  |  |");
+    expect(report).toContain("| `vps` | ❌ failed |  |  |  |  |");
+    expect(report).toContain("### `vps`: ❌ plan failed\n\n<details><summary>Terraform's error</summary>\n\n```text\nno plan result: the stack's plan job ended before writing one");
+    expect(report).toContain("- `gcp-prod`: ⚠️ not checked: missing GOOGLE_APPLICATION_CREDENTIALS");
+  });
+
+  test("no folder at all (every job died before uploading): every expected stack is failed", () => {
+    const { stacks, missing } = loadStackPlans("/nonexistent/plans", ["hetzner-prod", "vps"]);
+    expect(missing).toEqual(["hetzner-prod", "vps"]);
+    expect(stacks.map((s) => [s.result.stack, s.result.status])).toEqual([["hetzner-prod", "failed"], ["vps", "failed"]]);
+  });
+
+  test("without expected stacks the folder is all there is: a folder without result.json is skipped, a missing folder is an error", () => {
+    const dir = planFolders({ "gcp-prod": notChecked, "hetzner-prod": null });
+    expect(loadStackPlans(dir)).toMatchObject({ stacks: [{ result: notChecked }], skipped: [join(dir, "hetzner-prod")], missing: [] });
+    expect(() => loadStackPlans("/nonexistent/plans")).toThrow("--in /nonexistent/plans: no such folder");
+  });
+
+  test("--expect takes stack names separated by commas or spaces, and refuses anything else by name", () => {
+    expect(expectedStacks(undefined)).toEqual([]);
+    expect(expectedStacks("hetzner-prod,gcp-prod vps,hetzner-prod")).toEqual(["hetzner-prod", "gcp-prod", "vps"]);
+    expect(() => expectedStacks(" , ")).toThrow("--expect: no stack names given");
+    expect(() => expectedStacks('hetzner-prod,{"include":[]}')).toThrow('--expect: "{\\"include\\":[]}" is not a stack name: lower-case letters, digits and dashes');
+    expect(() => expectedStacks("Prod,../x")).toThrow('--expect: "Prod", "../x" are not stack names');
   });
 });

@@ -61,13 +61,49 @@ describe("sticky plan comment against a local GitHub", () => {
     expect(await post("new plan")).toMatchObject({ action: "updated", id: own.id });
   });
 
-  test("with a workflow token (GET /user refused) the first marked comment is edited", async () => {
+  test("with a workflow token (GET /user refused) the workflow bot's first marked comment is edited", async () => {
     github.tokenUser = undefined;
     const first = github.addComment(pr, body("old plan"), { login: "github-actions[bot]", type: "Bot" });
     github.addComment(pr, body("another"), { login: "github-actions[bot]", type: "Bot" });
 
     expect(await post("new plan")).toMatchObject({ action: "updated", id: first.id });
     expect(github.calls.find((c) => c.path === "/user")).toBeDefined();
+  });
+
+  test("with a workflow token, an outsider's marked comment before the bot's is neither taken over nor edited", async () => {
+    github.tokenUser = undefined;
+    const planted = [
+      github.addComment(pr, body("all clear, merge it"), { login: "mallory", type: "User" }),
+      github.addComment(pr, body("from another app"), { login: "evil-app[bot]", type: "Bot" }),
+      // Not a real GitHub login (a user's cannot contain brackets); the type is checked all the same.
+      github.addComment(pr, body("posing as the bot"), { login: "github-actions[bot]", type: "User" }),
+    ];
+    const ours = github.addComment(pr, body("old plan"), { login: "github-actions[bot]", type: "Bot" });
+
+    expect(await post("new plan")).toMatchObject({ action: "updated", id: ours.id });
+    expect(github.writes()).toEqual([`PATCH /repos/acme/infra/issues/comments/${ours.id}`]);
+    expect(planted.map((c) => c.body)).toEqual([body("all clear, merge it"), body("from another app"), body("posing as the bot")]);
+  });
+
+  test("only an outsider's marked comment: a comment of our own is created, theirs is left alone", async () => {
+    github.tokenUser = undefined;
+    const planted = github.addComment(pr, body("all clear, merge it"), { login: "mallory", type: "User" });
+
+    const result = await post("new plan");
+
+    expect(result.action).toBe("created");
+    expect(github.writes()).toEqual([`POST ${commentsPath()}`]);
+    expect(planted.body).toBe(body("all clear, merge it"));
+    expect(github.comments.find((c) => c.id === result.id)!.user).toEqual({ login: "github-actions[bot]", type: "Bot" });
+    // The next run finds its own comment, not the planted one.
+    expect(await post("newer plan")).toMatchObject({ action: "updated", id: result.id });
+  });
+
+  test("with a token that knows its login, a marked comment by anyone else is not edited either", async () => {
+    const planted = github.addComment(pr, body("pasted by a reviewer"), { login: "reviewer", type: "User" });
+
+    expect((await post("new plan")).action).toBe("created");
+    expect(planted.body).toBe(body("pasted by a reviewer"));
   });
 
   test("comments on other pull requests and without the marker are left alone", async () => {

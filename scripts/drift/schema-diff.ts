@@ -1,5 +1,3 @@
-import { AttributeChange } from "../lib/stack-results";
-
 /*
  * Drift is a difference in what the code configures, judged with the provider's schema (from
  * `terraform providers schema -json`), because a raw before/after comparison of a refresh is mostly
@@ -13,6 +11,19 @@ import { AttributeChange } from "../lib/stack-results";
  */
 
 type CtyType = string | [string, unknown];
+
+/** One step of a path inside a resource: an attribute, block or map key name, or a list index. */
+export type Step = string | number;
+
+/**
+ * An attribute that differs, with its path as steps (a map key may contain dots, so a dotted string
+ * could not be walked back), and the values as Terraform printed them: not yet fit to be reported.
+ */
+export interface Difference {
+  readonly steps: readonly Step[];
+  readonly before: unknown;
+  readonly after: unknown;
+}
 
 export interface SchemaAttribute {
   type?: CtyType;
@@ -30,38 +41,36 @@ export interface SchemaBlock {
 type Tree = Record<string, unknown> | null | undefined;
 
 const isReadOnly = (a: SchemaAttribute) => Boolean(a.computed && !a.optional && !a.required);
-const child = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
 /** Configured attributes of a resource that differ between the state Terraform had and reality. */
-export function blockChanges(before: Tree, after: Tree, block: SchemaBlock, path = ""): AttributeChange[] {
-  const changes: AttributeChange[] = [];
+export function blockChanges(before: Tree, after: Tree, block: SchemaBlock, steps: readonly Step[] = []): Difference[] {
+  const changes: Difference[] = [];
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
     if (isReadOnly(attribute)) continue;
     const [b, a] = [before?.[name], after?.[name]];
     if (!sameValue(normalizeAttribute(b, attribute), normalizeAttribute(a, attribute))) {
-      changes.push(...(isMapType(attribute.type) ? mapChanges(b, a, child(path, name)) : [{ path: child(path, name), before: b ?? null, after: a ?? null }]));
+      changes.push(...(isMapType(attribute.type) ? mapChanges(b, a, [...steps, name]) : [{ steps: [...steps, name], before: b ?? null, after: a ?? null }]));
     }
   }
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const [b, a] = [before?.[name], after?.[name]];
-    const path_ = child(path, name);
     if (sameValue(normalizeBlocks(b, nested), normalizeBlocks(a, nested))) continue;
     const [bs, as] = [asArray(b), asArray(a)];
     if (nested.nesting_mode !== "set" && bs.length === as.length) {
-      bs.forEach((element, i) => changes.push(...blockChanges(element as Tree, as[i] as Tree, nested.block, `${path_}[${i}]`)));
+      bs.forEach((element, i) => changes.push(...blockChanges(element as Tree, as[i] as Tree, nested.block, [...steps, name, i])));
     } else {
-      changes.push({ path: path_, before: b ?? null, after: a ?? null });
+      changes.push({ steps: [...steps, name], before: b ?? null, after: a ?? null });
     }
   }
   return changes;
 }
 
 /** Key-level changes of a map attribute (`labels.env`), the way people read them. */
-function mapChanges(before: unknown, after: unknown, path: string): AttributeChange[] {
+function mapChanges(before: unknown, after: unknown, steps: readonly Step[]): Difference[] {
   const [b, a] = [(before ?? {}) as Record<string, unknown>, (after ?? {}) as Record<string, unknown>];
   return [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()
     .filter((k) => !sameValue(normalize(b[k]), normalize(a[k])))
-    .map((k) => ({ path: `${path}.${k}`, before: b[k] ?? null, after: a[k] ?? null }));
+    .map((k) => ({ steps: [...steps, k], before: b[k] ?? null, after: a[k] ?? null }));
 }
 
 function normalizeAttribute(value: unknown, attribute: SchemaAttribute): unknown {

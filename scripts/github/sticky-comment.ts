@@ -35,27 +35,33 @@ export async function upsertStickyComment(octokit: Octokit, target: StickyCommen
 }
 
 /**
- * The comment to edit: the first with the marker written by us, else the first with the marker. Our
- * own is preferred because anyone can paste the marker, and only our own comments are ours to edit.
- * Pages are read until that is settled, so a long discussion does not hide the comment.
+ * The account a workflow's GITHUB_TOKEN comments as. A login ending in `[bot]` cannot be taken by a
+ * person, and the type is checked as well, so a comment by this author was written by a workflow.
+ */
+export const WORKFLOW_BOT = { login: "github-actions[bot]", type: "Bot" } as const;
+
+/**
+ * The comment to edit: the first with the marker written by us. Anyone can paste the marker, so a
+ * marked comment by someone else is never taken (editing it would hand them the plan comment, or
+ * fail on their comment every run). Who "us" is: the token's own login, or, when the token may not
+ * ask (a workflow token), the workflow bot. Pages are read until it is found, so a long discussion
+ * does not hide the comment.
  */
 async function findMarkedComment(octokit: Octokit, target: StickyComment, self: string | undefined): Promise<IssueComment | undefined> {
-  let first: IssueComment | undefined;
+  const ours = (comment: IssueComment) => (self !== undefined
+    ? comment.user?.login === self
+    : comment.user?.login === WORKFLOW_BOT.login && comment.user?.type === WORKFLOW_BOT.type);
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100 });
   for await (const { data } of pages) {
-    for (const comment of data) {
-      if (!comment.body?.includes(target.marker)) continue;
-      if (self !== undefined && comment.user?.login === self) return comment;
-      first ??= comment;
-      if (self === undefined) return first;
-    }
+    const found = data.find((comment) => comment.body?.includes(target.marker) && ours(comment));
+    if (found) return found;
   }
-  return first;
+  return undefined;
 }
 
 /**
  * Who the token acts as. A workflow's GITHUB_TOKEN may not ask (GET /user answers 403 for app
- * installation tokens): then undefined, and the first marked comment is the one.
+ * installation tokens): then undefined, and the workflow bot's comments are ours.
  */
 async function ownLogin(octokit: Octokit): Promise<string | undefined> {
   try {

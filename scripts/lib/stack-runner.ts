@@ -55,7 +55,21 @@ export async function synthesize(): Promise<void> {
   const result = await execa(app.file, app.args, {
     cwd: PROJECT_ROOT, reject: false, env: { CDKTF_OUTDIR: OUT_DIR, ENVIRONMENTS_DIR },
   });
-  if (result.exitCode !== 0) throw new Error(`synth failed:\n${result.stderr || result.stdout}`);
+  if (result.exitCode !== 0) throw new Error(`synth failed:\n${synthErrorText(result.stderr || result.stdout)}`);
+}
+
+/** A line of a Node stack trace: `    at f (file.ts:48:43)`, `    at file.ts:1:2`, `    at Array.map (<anonymous>)`. */
+const STACK_FRAME = /^\s+at .*(:\d+:\d+\)?|<anonymous>\)?)$/;
+
+/**
+ * What a failed synth printed, made fit for a report (it ends up in PR comments, once per stack): the
+ * message is at the top, so that is kept; stack frames and Node's version line say nothing to a reader.
+ */
+export function synthErrorText(output: string, maxLines = 40, maxChars = 4000): string {
+  const lines = output.split("\n").filter((line) => !STACK_FRAME.test(line) && !/^Node\.js v\d/.test(line)).join("\n").trim().split("\n");
+  const head = lines.slice(0, maxLines).join("\n");
+  const text = head.length > maxChars ? `${head.slice(0, maxChars)}…` : head;
+  return lines.length > maxLines ? `${text}\n… (${lines.length - maxLines} more lines)` : text;
 }
 
 /** How many stacks run at once: all of them up to a few per core (terraform mostly waits). */
