@@ -27,16 +27,17 @@ npm run --silent tools
 step "Docker Engine"
 bash scripts/docker-engine.sh
 
-step "Test tools (Debian's cloud-init validates rendered user data; shellcheck lets actionlint check workflow scripts)"
+step "Test tools (Debian's cloud-init validates rendered user data; shellcheck lets actionlint check workflow scripts; openssh-client runs the CI ssh-agent step)"
 missing=()
 command -v cloud-init >/dev/null || missing+=(cloud-init)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v ssh-agent >/dev/null || missing+=(openssh-client)
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || die "${missing[*]} not installed; install Debian's ${missing[*]} (needs root)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-echo "cloud-init $(cloud-init --version 2>&1 | awk '{print $2}'), shellcheck $(shellcheck --version | awk '/^version:/ {print $2}')"
+echo "cloud-init $(cloud-init --version 2>&1 | awk '{print $2}'), shellcheck $(shellcheck --version | awk '/^version:/ {print $2}'), $(ssh -V 2>&1)"
 
 step "Benchmark tools (Debian's docker-compose: the baseline \`npm run bench\` deploys against)"
 if ! command -v docker-compose >/dev/null; then

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DockerEnvironment, loadEnvironments } from "../../lib/environment";
 import { missingCredentials } from "../../scripts/lib/credentials";
@@ -5,6 +7,10 @@ import { missingCredentials } from "../../scripts/lib/credentials";
 // A stack whose credentials are missing is "not checked" by plan and drift, never planned against nothing.
 const environments = new Map(loadEnvironments(join(__dirname, "..", "..", "environments")).map((e) => [e.name, e]));
 const env = (name: string) => environments.get(name)!;
+const homes: string[] = [];
+/** An empty HOME, so what the machine running the tests has in ~/.ssh does not count. */
+const newHome = () => { const home = mkdtempSync(join(tmpdir(), "creds-home-")); homes.push(home); return home; };
+afterAll(() => homes.forEach((home) => rmSync(home, { recursive: true, force: true })));
 
 describe("credentials each stack needs before terraform can read its state", () => {
   test("hetzner: API token, bucket keys and the S3 state keys, each named by its variable", () => {
@@ -22,9 +28,25 @@ describe("credentials each stack needs before terraform can read its state", () 
     expect(missingCredentials(env("gcp-prod"), { GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.x" })).toEqual([]);
   });
 
-  test("docker over ssh with Hetzner DNS and S3 state needs the DNS token and the state keys", () => {
-    const missing = missingCredentials(env("vps"), { HCLOUD_TOKEN: "t" });
-    expect(missing).toEqual([expect.stringContaining("AWS_ACCESS_KEY_ID"), expect.stringContaining("AWS_SECRET_ACCESS_KEY")]);
+  test("docker over ssh with Hetzner DNS and S3 state needs an ssh identity, the DNS token and the state keys", () => {
+    const missing = missingCredentials(env("vps"), { HOME: newHome(), HCLOUD_TOKEN: "t" });
+    expect(missing).toEqual([
+      expect.stringContaining("an ssh identity for the Docker Engine at ssh://deploy@203.0.113.10"),
+      expect.stringContaining("AWS_ACCESS_KEY_ID"),
+      expect.stringContaining("AWS_SECRET_ACCESS_KEY"),
+    ]);
+    expect(missing[0]).toContain("SSH_AUTH_SOCK");
+  });
+
+  test("an ssh agent, a default key or an ssh config satisfies the ssh need", () => {
+    const state = { HCLOUD_TOKEN: "t", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s" };
+    expect(missingCredentials(env("vps"), { ...state, HOME: newHome(), SSH_AUTH_SOCK: "/run/agent.sock" })).toEqual([]);
+    for (const file of ["id_ed25519", "config"]) {
+      const home = newHome();
+      mkdirSync(join(home, ".ssh"));
+      writeFileSync(join(home, ".ssh", file), "");
+      expect(missingCredentials(env("vps"), { ...state, HOME: home })).toEqual([]);
+    }
   });
 
   test("local docker needs the engine's socket, nothing else", () => {

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
 import { parse } from "yaml";
@@ -62,11 +63,80 @@ test("deploy: one concurrency group per stack, never cancelled mid-apply; each s
   expect(job.environment).toBe("${{ matrix.stack }}");
 });
 
+test("deploy: a job deploys main as it is when it starts, so jobs queued out of order never apply an older commit over a newer one", () => {
+  const checkout = workflow("deploy.yml").jobs.deploy.steps.find((s: any) => String(s.uses).startsWith("actions/checkout@"));
+  expect(checkout.with).toEqual(expect.objectContaining({ ref: "main", "persist-credentials": false }));
+});
+
+test("every job that runs terraform gets every credential input the credentials action has (a Docker host over ssh included)", () => {
+  const inputs = Object.keys(load(join(ACTIONS, "cloud-credentials", "action.yml")).inputs).sort();
+  const jobs = workflowFiles.flatMap((file) => Object.entries<any>(workflow(file).jobs).map(([name, job]) => ({ job: `${file}:${name}`, steps: job.steps })));
+  const withCredentials = jobs.flatMap(({ job, steps }) => steps.filter((s: any) => s.uses === "./.github/actions/cloud-credentials").map((s: any) => ({ job, given: Object.keys(s.with).sort() })));
+  expect(withCredentials.map((c) => c.job).sort()).toEqual(["deploy.yml:deploy", "drift.yml:check", "pr-plan.yml:plan"]);
+  for (const c of withCredentials) expect(c).toEqual({ job: c.job, given: inputs });
+});
+
 test("pull-request plans: a matrix job per stack, then one job that posts the comment", () => {
   const wf = workflow("pr-plan.yml");
   expect(wf.jobs.plan.strategy.matrix).toBe("${{ fromJSON(needs.affected.outputs.matrix) }}");
   expect(wf.jobs.comment.permissions).toEqual({ contents: "read", "pull-requests": "write" });
-  expect(wf.jobs.comment.steps.map((s: any) => s.run).join("\n")).toContain("plan-report -- --in plans --post");
+  expect(wf.jobs.comment.steps.map((s: any) => s.run).join("\n")).toContain("plan-report -- --in plans --expect");
+});
+
+test("pull-request plans: the comment is posted after failed plan jobs, never from a cancelled run or without a matrix", () => {
+  const wf = workflow("pr-plan.yml");
+  // always() would post a cancelled run's partial report; !cancelled() still runs after failures.
+  expect(wf.concurrency["cancel-in-progress"]).toBe(true);
+  expect(wf.jobs.comment.if).toBe(`\${{ !cancelled() && needs.affected.result == 'success' && needs.affected.outputs.matrix != '{"include":[]}' }}`);
+  const ifs = [wf.jobs.comment.if, ...wf.jobs.comment.steps.map((s: any) => s.if)].filter(Boolean);
+  expect(ifs.filter((condition: string) => condition.includes("always()"))).toEqual([]);
+});
+
+/*
+ * The `run:` scripts that hand data between jobs, run as GitHub runs them (`bash -e <file>` when a step
+ * names no shell) with a stand-in `npm` first on PATH that records its arguments and answers as told.
+ */
+function runStep(step: { run: string; env?: Record<string, string> }, npm: { stdout?: string; exitCode?: number }, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "workflow-step-"));
+  const [bin, script, output, args] = [join(dir, "bin"), join(dir, "step.sh"), join(dir, "github-output"), join(dir, "npm-args")];
+  mkdirSync(bin);
+  writeFileSync(join(bin, "npm"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${args}'\nprintf '%s' '${npm.stdout ?? ""}'\nexit ${npm.exitCode ?? 0}\n`);
+  chmodSync(join(bin, "npm"), 0o755);
+  writeFileSync(script, step.run);
+  writeFileSync(output, "");
+  const result = execa.sync("bash", ["-e", script], {
+    reject: false, extendEnv: false, cwd: dir,
+    env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, GITHUB_OUTPUT: output, ...env },
+  });
+  const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : "");
+  return { exitCode: result.exitCode, stderr: result.stderr, output: read(output), npmArgs: read(args).trim().split("\n").filter(Boolean) };
+}
+
+const MATRIX = '{"include":[{"stack":"gcp-prod","provider":"gcp"},{"stack":"hetzner-prod","provider":"hetzner"}]}';
+
+describe.each([
+  ["pr-plan.yml", "affected", "affected", { BASE: "base-sha", HEAD: "head-sha" }, "run --silent affected -- --base base-sha --head head-sha"],
+  ["drift.yml", "stacks", "stacks", {}, "run --silent affected -- --all"],
+])("%s: the %s job's matrix", (file, job, stepId, env, expectedArgs) => {
+  const step = () => workflow(file).jobs[job].steps.find((s: any) => s.id === stepId);
+
+  test("is what `npm run affected` printed", () => {
+    const run = runStep(step(), { stdout: MATRIX }, env);
+    expect(run).toMatchObject({ exitCode: 0, output: `matrix=${MATRIX}\n`, npmArgs: [expectedArgs] });
+  });
+
+  test("when `npm run affected` fails, the step fails and sets no matrix", () => {
+    const run = runStep(step(), { exitCode: 1 }, env);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.output).toBe("");
+  });
+});
+
+test("pr-plan.yml: the comment is told which stacks the run was to plan, from the matrix", () => {
+  const step = workflow("pr-plan.yml").jobs.comment.steps.find((s: any) => s.name === "Post or update the plan comment");
+  expect(step.env.MATRIX).toBe("${{ needs.affected.outputs.matrix }}");
+  const run = runStep(step, {}, { MATRIX, PR: "7", GITHUB_TOKEN: "t" });
+  expect(run).toMatchObject({ exitCode: 0, npmArgs: ["run --silent plan-report -- --in plans --expect gcp-prod,hetzner-prod --post --pr 7 --out plan-report.md"] });
 });
 
 test("drift: scheduled and manual; issues written only by the job that needs to", () => {

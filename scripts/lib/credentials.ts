@@ -16,8 +16,8 @@ type ProcessEnv = Record<string, string | undefined>;
 interface Need {
   readonly what: string;
   readonly anyOf: readonly string[];
-  /** A file that satisfies the need on its own (a socket, a well-known credentials file). */
-  readonly file?: string;
+  /** Files any one of which satisfies the need on its own (a socket, a well-known credentials file). */
+  readonly files?: readonly string[];
 }
 
 const HETZNER_API: Need = { what: "Hetzner Cloud API token", anyOf: ["HCLOUD_TOKEN"] };
@@ -31,30 +31,39 @@ const HETZNER_BUCKETS: Need[] = [
 ];
 // The google provider and the gcs backend accept any of these; google-github-actions/auth sets
 // GOOGLE_APPLICATION_CREDENTIALS. `gcloud auth application-default login` writes the well-known file.
-const GOOGLE: Need = {
+const google = (home: string): Need => ({
   what: "Google Cloud credentials",
   anyOf: ["GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_OAUTH_ACCESS_TOKEN", "GOOGLE_CLOUD_KEYFILE_JSON", "GCLOUD_KEYFILE_JSON"],
-  file: join(homedir(), ".config", "gcloud", "application_default_credentials.json"),
-};
+  files: [join(home, ".config", "gcloud", "application_default_credentials.json")],
+});
+// A Docker Engine over ssh: the docker provider runs the system's `ssh`, which takes an agent's keys,
+// a default key file or one named in ~/.ssh/config. Without any of them it can only fail.
+const sshIdentity = (url: string, home: string): Need => ({
+  what: `an ssh identity for the Docker Engine at ${url} (an agent, a key in ~/.ssh or ~/.ssh/config)`,
+  anyOf: ["SSH_AUTH_SOCK"],
+  files: ["id_ed25519", "id_ecdsa", "id_rsa", "config"].map((name) => join(home, ".ssh", name)),
+});
 
-function needsOf(env: Environment): Need[] {
+function needsOf(env: Environment, home: string): Need[] {
   const needs: Need[] = [];
+  const googleCredentials = google(home);
   if (env.provider === "hetzner") needs.push(HETZNER_API, ...HETZNER_BUCKETS);
-  if (env.provider === "gcp") needs.push(GOOGLE);
+  if (env.provider === "gcp") needs.push(googleCredentials);
   if (env.provider === "docker" && env.host.url.startsWith("unix://")) {
     const socket = env.host.url.slice("unix://".length);
-    needs.push({ what: `a Docker Engine at ${env.host.url}`, anyOf: [], file: socket });
+    needs.push({ what: `a Docker Engine at ${env.host.url}`, anyOf: [], files: [socket] });
   }
+  if (env.provider === "docker" && env.host.url.startsWith("ssh://")) needs.push(sshIdentity(env.host.url, home));
   if (env.dns?.provider === "hetzner") needs.push(HETZNER_API);
-  if (env.dns?.provider === "gcp") needs.push(GOOGLE);
+  if (env.dns?.provider === "gcp") needs.push(googleCredentials);
   if (env.state.backend === "s3") needs.push(...S3_STATE);
-  if (env.state.backend === "gcs") needs.push(GOOGLE);
-  return [...new Set(needs)];
+  if (env.state.backend === "gcs") needs.push(googleCredentials);
+  return needs.filter((need, i) => needs.findIndex((other) => other.what === need.what) === i);
 }
 
-/** What is missing for `env`, as readable phrases; empty when terraform can go ahead. */
+/** What is missing for `env`, as readable phrases; empty when terraform can go ahead. Files are looked for under HOME. */
 export function missingCredentials(env: Environment, processEnv: ProcessEnv = process.env): string[] {
-  return needsOf(env)
-    .filter((need) => !need.anyOf.some((name) => processEnv[name]) && !(need.file && existsSync(need.file)))
+  return needsOf(env, processEnv.HOME || homedir())
+    .filter((need) => !need.anyOf.some((name) => processEnv[name]) && !need.files?.some((file) => existsSync(file)))
     .map((need) => (need.anyOf.length ? `${need.what} (${need.anyOf.join(" or ")})` : need.what));
 }

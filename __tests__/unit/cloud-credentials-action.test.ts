@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import execa from "execa";
+import { parse } from "yaml";
+
+// The cloud-credentials action's ssh step, run as GitHub runs a composite step's script (bash -eo pipefail):
+// the key reaches an agent and only the agent, and ssh gets the host's key to check against.
+const ACTION = join(__dirname, "..", "..", ".github", "actions", "cloud-credentials", "action.yml");
+const sshStep = parse(readFileSync(ACTION, "utf8")).runs.steps.find((s: any) => s.name === "ssh identity (Docker hosts over ssh)");
+const KNOWN_HOST = "203.0.113.10 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+
+let work: string;
+let sockets: string[] = [];
+beforeEach(() => { work = mkdtempSync(join(tmpdir(), "ssh-step-")); });
+afterEach(() => {
+  for (const sock of sockets) execa.sync("pkill", ["-f", `ssh-agent -a ${sock}`], { reject: false });
+  sockets = [];
+  rmSync(work, { recursive: true, force: true });
+});
+
+function newKey(): string {
+  execa.sync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "ci-test", "-f", join(work, "key")]);
+  const key = readFileSync(join(work, "key"), "utf8");
+  rmSync(join(work, "key"));
+  return key;
+}
+
+function runStep(inputs: { SSH_KEY: string; KNOWN_HOSTS: string }) {
+  const home = join(work, "home");
+  const runnerTemp = join(work, "runner-temp");
+  for (const dir of [home, runnerTemp]) mkdirSync(dir, { recursive: true });
+  const githubEnv = join(work, "github-env");
+  sockets.push(join(runnerTemp, "ssh-agent.sock"));
+  const result = execa.sync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", sshStep.run], {
+    reject: false, extendEnv: false, env: { PATH: process.env.PATH!, HOME: home, RUNNER_TEMP: runnerTemp, GITHUB_ENV: githubEnv, ...inputs },
+  });
+  return { result, home, githubEnv };
+}
+
+/** Every file under `dir`, recursively. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
+
+test("the step runs only when a key is given", () => {
+  expect(sshStep.if).toBe("inputs.ssh-private-key != ''");
+});
+
+test("the key goes to an agent whose socket later steps get; the host key to known_hosts; no key file is written", () => {
+  const key = newKey();
+  const { result, home, githubEnv } = runStep({ SSH_KEY: key, KNOWN_HOSTS: KNOWN_HOST });
+  expect(result.exitCode).toBe(0);
+
+  const socket = /^SSH_AUTH_SOCK=(.+)$/m.exec(readFileSync(githubEnv, "utf8"))?.[1];
+  expect(socket).toBe(join(work, "runner-temp", "ssh-agent.sock"));
+  const listed = execa.sync("ssh-add", ["-l"], { env: { SSH_AUTH_SOCK: socket! }, reject: false });
+  expect({ code: listed.exitCode, out: listed.stdout }).toEqual({ code: 0, out: expect.stringContaining("ci-test (ED25519)") });
+
+  expect(readFileSync(join(home, ".ssh", "known_hosts"), "utf8")).toBe(`${KNOWN_HOST}\n`);
+  expect(statSync(join(home, ".ssh")).mode & 0o777).toBe(0o700);
+  const secret = key.split("\n")[1];
+  for (const file of [...filesUnder(home), githubEnv]) expect(readFileSync(file, "utf8")).not.toContain(secret);
+});
+
+test("a key without the host's known_hosts line is refused: ssh would otherwise trust whatever answers", () => {
+  const { result, githubEnv } = runStep({ SSH_KEY: newKey(), KNOWN_HOSTS: "" });
+  expect(result.exitCode).toBe(1);
+  expect(result.stdout).toContain("::error::ssh-known-hosts is required with ssh-private-key");
+  expect(existsSync(githubEnv)).toBe(false);
+});
