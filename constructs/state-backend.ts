@@ -1,6 +1,5 @@
-import { resolve } from "node:path";
 import { GcsBackend, LocalBackend, S3Backend, TerraformBackend, TerraformStack } from "cdktf";
-import { Environment } from "../lib/environment";
+import { Environment, gcsStatePrefix, localStatePath, s3StateKey } from "../lib/environment";
 import { hetznerObjectStorageEndpoint } from "../lib/residency/hetzner";
 import { DECLARED_LOCATION } from "./residency-aspect";
 
@@ -12,14 +11,13 @@ export function stateBackend(stack: TerraformStack, env: Environment): Terraform
   const state = env.state;
   switch (state.backend) {
     case "local":
-      // Like cdktf's default: terraform.<stack>.tfstate in the project root, never inside cdktf.out.
-      return new LocalBackend(stack, { path: resolve(state.path ?? `terraform.${env.name}.tfstate`) });
+      return new LocalBackend(stack, { path: localStatePath(env, state.path) });
     case "s3": {
       // Hetzner Object Storage speaks S3 but is not AWS: skip the AWS-only checks, use path-style
       // addressing, and lock with a lock file in the bucket (no DynamoDB).
       const backend = new S3Backend(stack, {
         bucket: state.bucket,
-        key: state.key ?? `${env.name}/terraform.tfstate`,
+        key: s3StateKey(env, state.key),
         region: state.location,
         endpoints: { s3: hetznerObjectStorageEndpoint(state.location) },
         usePathStyle: true,
@@ -33,7 +31,7 @@ export function stateBackend(stack: TerraformStack, env: Environment): Terraform
       return backend;
     }
     case "gcs": {
-      const backend = new GcsBackend(stack, { bucket: state.bucket, prefix: state.prefix ?? env.name });
+      const backend = new GcsBackend(stack, { bucket: state.bucket, prefix: gcsStatePrefix(env, state.prefix) });
       // The gcs backend has no location attribute; declare the bucket's so the policy judges it.
       backend.node.addMetadata(DECLARED_LOCATION, state.location);
       return backend;

@@ -8,7 +8,8 @@ export default defineEnvironment({
   service: { image: "europe-west3-docker.pkg.dev/acme-staging-4711/apps/api:1.4.2", replicas: 1, healthPath: "/healthz" },
   database: { size: "db-custom-1-3840", storageGb: 10, postgres: 16 },
   bucket: { versioning: true, location: "EU" },
-  dns: { provider: "gcp", zone: "acme.eu", record: "api-staging" },
+  // A zone of its own in this project: delegate staging.acme.eu to it from gcp-prod's acme.eu (NS records).
+  dns: { provider: "gcp", zone: "staging.acme.eu", record: "api" },
   backups: { retentionDays: 7, schedule: "daily" },
   ci: { githubRepository: "acme/backend" }, // keyless GitHub Actions: see "CI on GitHub" in the README
   protect: false,

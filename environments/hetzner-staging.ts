@@ -7,10 +7,10 @@ export default defineEnvironment({
   service: { image: "ghcr.io/acme/api:1.4.2", replicas: 1, size: "cx23", healthPath: "/healthz" },
   database: { size: "cx23", storageGb: 10, postgres: 15 },
   bucket: { name: "acme-staging-data", versioning: true },
-  dns: { provider: "hetzner", zone: "acme.de", record: "api-staging" },
+  dns: { provider: "hetzner", zone: "acme.de", record: "api-staging", createZone: false }, // hetzner-prod owns the zone
   backups: { retentionDays: 7, schedule: "daily" },
   network: { cidr: "10.20.0.0/16", adminCidrs: ["198.51.100.0/24"] },
   sshKeys: ["ops"],
   protect: false,
-  state: { backend: "s3", bucket: "acme-tfstate", location: "nbg1", key: "hetzner-staging/terraform.tfstate" },
+  state: { backend: "s3", bucket: "acme-tfstate", location: "fsn1", key: "hetzner-staging/terraform.tfstate" },
 });

@@ -30,10 +30,13 @@ describe.each([
   test("has every part of the backend", () => {
     const types = new Set(resources.map((r) => r.type));
     for (const type of ["hcloud_network", "hcloud_network_subnet", "hcloud_firewall", "hcloud_server", "hcloud_volume",
-      "hcloud_volume_attachment", "hcloud_zone", "hcloud_zone_rrset", "minio_s3_bucket", "minio_s3_bucket_versioning",
+      "hcloud_volume_attachment", "hcloud_zone_rrset", "minio_s3_bucket", "minio_s3_bucket_versioning",
       "minio_ilm_policy", "random_password"]) {
       expect(types).toContain(type);
     }
+    // The zone acme.de is prod's; staging puts its records in it (dns.createZone: false).
+    expect(byType(resources, "hcloud_zone").map((z) => z.values.name)).toEqual(expected.protect ? ["acme.de"] : []);
+    expect(byType(resources, "hcloud_zone_rrset").map((r) => r.values.zone)).toEqual(["acme.de", "acme.de"]);
     expect(byType(resources, "hcloud_server")).toHaveLength(1 + expected.replicas);
     expect(byType(resources, "hcloud_load_balancer")).toHaveLength(expected.replicas > 1 ? 1 : 0);
     // A single server is reached directly, at addresses of its own that a release (a new server) keeps.
@@ -75,7 +78,7 @@ describe.each([
     expect(files.find((f) => f.path === "/usr/local/sbin/setup-postgres")!.content).toContain(`listen_addresses = '${database}'`);
   });
 
-  test("firewalls: ssh and Postgres never open to the world; Postgres only from the subnet", () => {
+  test(`firewalls: ssh and Postgres never open to the world; Postgres only from the subnet; web ${expected.replicas > 1 ? "only through the load balancer" : "open"}`, () => {
     const rules = byType(resources, "hcloud_firewall").flatMap((f) => f.values.rule as any[]);
     for (const rule of rules.filter((r) => r.port === "22" || r.port === "5432")) {
       expect(rule.source_ips).not.toContain("0.0.0.0/0");
@@ -83,7 +86,14 @@ describe.each([
     }
     const postgres = rules.filter((r) => r.port === "5432");
     expect(postgres).toEqual([expect.objectContaining({ direction: "in", source_ips: [expect.stringMatching(/^10\.\d+\.1\.0\/24$/)] })]);
-    expect(rules.map((r) => r.port).sort()).toEqual(["22", "22", "443", "5432", "80"]);
+    // Behind a load balancer nothing public reaches an app server: the balancer uses the private network.
+    expect(rules.map((r) => r.port).sort()).toEqual(expected.replicas > 1 ? ["22", "22", "5432"] : ["22", "22", "443", "5432", "80"]);
+  });
+
+  test("app servers have a public IPv4 to pull their image from registries without IPv6 (ghcr.io)", () => {
+    const apps = byType(resources, "hcloud_server").filter((s) => s.values.name !== `${stack}-database`);
+    expect(apps).toHaveLength(expected.replicas);
+    for (const app of apps) expect(app.values.public_net).toEqual([expect.objectContaining({ ipv4_enabled: true })]);
   });
 
   test("the database server has no public IPv4, Hetzner backups, and the data on a volume", () => {

@@ -4,10 +4,12 @@ import { join } from "node:path";
 import execa from "execa";
 import { parse } from "yaml";
 
-// The cloud-credentials action's ssh step, run as GitHub runs a composite step's script (bash -eo pipefail):
-// the key reaches an agent and only the agent, and ssh gets the host's key to check against.
+// The cloud-credentials action's scripts, run as GitHub runs a composite step's (bash -eo pipefail): what
+// later steps get in $GITHUB_ENV; an ssh key reaches an agent and only the agent, with the host's key to check.
 const ACTION = join(__dirname, "..", "..", ".github", "actions", "cloud-credentials", "action.yml");
-const sshStep = parse(readFileSync(ACTION, "utf8")).runs.steps.find((s: any) => s.name === "ssh identity (Docker hosts over ssh)");
+const steps = parse(readFileSync(ACTION, "utf8")).runs.steps as { name: string; if?: string; run: string }[];
+const step = (name: string) => steps.find((s) => s.name === name)!;
+const sshStep = step("ssh identity (Docker hosts over ssh)");
 const KNOWN_HOST = "203.0.113.10 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
 
 let work: string;
@@ -26,13 +28,13 @@ function newKey(): string {
   return key;
 }
 
-function runStep(inputs: { SSH_KEY: string; KNOWN_HOSTS: string }) {
+function runStep(inputs: Record<string, string>, script = sshStep.run) {
   const home = join(work, "home");
   const runnerTemp = join(work, "runner-temp");
   for (const dir of [home, runnerTemp]) mkdirSync(dir, { recursive: true });
   const githubEnv = join(work, "github-env");
   sockets.push(join(runnerTemp, "ssh-agent.sock"));
-  const result = execa.sync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", sshStep.run], {
+  const result = execa.sync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
     reject: false, extendEnv: false, env: { PATH: process.env.PATH!, HOME: home, RUNNER_TEMP: runnerTemp, GITHUB_ENV: githubEnv, ...inputs },
   });
   return { result, home, githubEnv };
@@ -67,4 +69,31 @@ test("a key without the host's known_hosts line is refused: ssh would otherwise 
   expect(result.exitCode).toBe(1);
   expect(result.stdout).toContain("::error::ssh-known-hosts is required with ssh-private-key");
   expect(existsSync(githubEnv)).toBe(false);
+});
+
+describe("Hetzner credentials", () => {
+  const run = (inputs: Record<string, string>) => {
+    const { result, githubEnv } = runStep(inputs, step("Hetzner credentials").run);
+    expect(result.exitCode).toBe(0);
+    return existsSync(githubEnv) ? readFileSync(githubEnv, "utf8").trim().split("\n").sort() : [];
+  };
+  const keys = { HCLOUD_TOKEN: "token", ACCESS_KEY: "bucket-key", SECRET_KEY: "bucket-secret" };
+
+  test("one key pair serves the buckets and the state", () => {
+    expect(run({ ...keys, STATE_ACCESS_KEY: "", STATE_SECRET_KEY: "" })).toEqual([
+      "AWS_ACCESS_KEY_ID=bucket-key", "AWS_SECRET_ACCESS_KEY=bucket-secret", "HCLOUD_TOKEN=token",
+      "TF_VAR_object_storage_access_key=bucket-key", "TF_VAR_object_storage_secret_key=bucket-secret",
+    ]);
+  });
+
+  test("state keys of their own go to the S3 backend only; the servers' bucket keys never reach the state", () => {
+    expect(run({ ...keys, STATE_ACCESS_KEY: "state-key", STATE_SECRET_KEY: "state-secret" })).toEqual([
+      "AWS_ACCESS_KEY_ID=state-key", "AWS_SECRET_ACCESS_KEY=state-secret", "HCLOUD_TOKEN=token",
+      "TF_VAR_object_storage_access_key=bucket-key", "TF_VAR_object_storage_secret_key=bucket-secret",
+    ]);
+  });
+
+  test("an empty value stays unset, so the stack is reported not checked", () => {
+    expect(run({ HCLOUD_TOKEN: "", ACCESS_KEY: "", SECRET_KEY: "", STATE_ACCESS_KEY: "", STATE_SECRET_KEY: "" })).toEqual([]);
+  });
 });

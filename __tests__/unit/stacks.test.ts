@@ -73,6 +73,17 @@ describe("providers and state per target", () => {
     expect(json.provider.docker[0]).toEqual({ host: "ssh://deploy@203.0.113.10", ssh_opts: ["-o", "BatchMode=yes", "-o", "ServerAliveInterval=30"] });
   });
 
+  test("a Docker host's service URL: HTTPS on its domain, with the port when it is not 443; else HTTP on the bind address", () => {
+    const vps = env("vps") as Extract<Environment, { provider: "docker" }>;
+    const url = (host: Partial<typeof vps.host>) => {
+      const { json } = synth({ ...vps, host: { ...vps.host, ...host } });
+      return Object.entries<any>(json.output).find(([k]) => k.includes("service_url"))![1].value;
+    };
+    expect(url({})).toBe("https://api.example.de");
+    expect(url({ httpsPort: 8443 })).toBe("https://api.example.de:8443");
+    expect(url({ domain: undefined, bindAddress: "10.0.0.5", httpPort: 8080 })).toBe("http://10.0.0.5:8080");
+  });
+
   test("Hetzner state is on EU object storage with lockfile locking", () => {
     const { json } = synth(env("hetzner-prod"));
     expect(json.terraform.backend.s3).toMatchObject({

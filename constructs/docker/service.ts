@@ -62,7 +62,7 @@ export class DockerService extends Construct implements ServiceEndpoint {
     });
 
     const shown = bindAddress === "0.0.0.0" ? "127.0.0.1" : bindAddress;
-    this.url = domain ? `https://${domain}` : `http://${shown}:${httpPort}`;
+    this.url = domain ? `https://${domain}${httpsPort === 443 ? "" : `:${httpsPort}`}` : `http://${shown}:${httpPort}`;
     this.publicIpv4 = env.host.publicIpv4 ? [env.host.publicIpv4] : [];
   }
 }

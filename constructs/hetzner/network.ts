@@ -10,9 +10,11 @@ import { privateAddresses } from "./addresses";
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
 /**
- * The private network (one subnet in the location's network zone) and the firewalls: the app
- * servers accept HTTP/HTTPS from anywhere, ssh only from the admin CIDRs; the database server accepts
- * Postgres only from the private subnet and ssh only from the admin CIDRs. Nothing else comes in.
+ * The private network (one subnet in the location's network zone) and the firewalls: a single app
+ * server accepts HTTP/HTTPS from anywhere; app servers behind a load balancer accept nothing from the
+ * internet, as the load balancer reaches them over the private network (Hetzner's firewalls filter
+ * public interfaces only), so nobody can bypass its TLS. The database server accepts Postgres only from
+ * the private subnet. Every server accepts ssh only from the admin CIDRs. Nothing else comes in.
  */
 export class HetznerNetwork extends Construct {
   readonly network: Network;
@@ -36,15 +38,11 @@ export class HetznerNetwork extends Construct {
     const ssh: FirewallRule[] = env.network.adminCidrs.length
       ? [{ direction: "in", protocol: "tcp", port: "22", sourceIps: env.network.adminCidrs, description: "ssh from admins" }]
       : [];
-    this.appFirewall = new Firewall(this, "app-firewall", {
-      name: `${env.name}-app`,
-      labels,
-      rule: [
-        { direction: "in", protocol: "tcp", port: "80", sourceIps: ANYWHERE, description: "http" },
-        { direction: "in", protocol: "tcp", port: "443", sourceIps: ANYWHERE, description: "https" },
-        ...ssh,
-      ],
-    });
+    const web: FirewallRule[] = env.service.replicas > 1 ? [] : [
+      { direction: "in", protocol: "tcp", port: "80", sourceIps: ANYWHERE, description: "http" },
+      { direction: "in", protocol: "tcp", port: "443", sourceIps: ANYWHERE, description: "https" },
+    ];
+    this.appFirewall = new Firewall(this, "app-firewall", { name: `${env.name}-app`, labels, rule: [...web, ...ssh] });
     this.databaseFirewall = new Firewall(this, "database-firewall", {
       name: `${env.name}-database`,
       labels,

@@ -42,7 +42,7 @@ export class HetznerService extends Construct implements ServiceEndpoint {
 
     const labels = { environment: env.name };
     // A single server is reached directly, at primary IPs of its own: a release replaces the server,
-    // not its addresses (nor the DNS records on them). Behind a load balancer servers need no public IPv4.
+    // not its addresses (nor the DNS records on them).
     const primaryIp = (type: "ipv4" | "ipv6") => new PrimaryIp(this, type, {
       name: `${env.name}-app-${type}`, type, assigneeType: "server", location: env.location,
       autoDelete: false, deleteProtection: env.protect, labels,
@@ -83,7 +83,9 @@ export class HetznerService extends Construct implements ServiceEndpoint {
         privateIp: net.addresses.app(i + 1),
         firewallId: Token.asNumber(net.appFirewall.id),
         cloudInit,
-        publicIpv4: direct !== undefined,
+        // Every app server has a public IPv4, behind a load balancer too (where its firewall lets nothing
+        // in): it pulls the image, and registries without IPv6 (ghcr.io among them) are common.
+        publicIpv4: true,
         primaryIps: direct && { ipv4: Token.asNumber(direct.ipv4.id), ipv6: Token.asNumber(direct.ipv6.id) },
         replaceOnCloudInitChange: true,
       });

@@ -3,6 +3,7 @@ import { EnvironmentInput } from "./schema";
 export * from "./schema";
 export { EnvironmentError, type Problem } from "./problems";
 export { loadEnvironments, validateEnvironment } from "./load";
+export { gcsStatePrefix, localStatePath, s3StateKey, stateAddress } from "./state";
 
 /**
  * Declares an environment. Typed so editors complete and check the fields; the same rules are

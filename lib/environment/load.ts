@@ -4,6 +4,7 @@ import { Environment, environmentSchema } from "./schema";
 import { EnvironmentError, Problem, problemsFromZod } from "./problems";
 import { residencyProblems } from "./residency";
 import { consistencyProblems } from "./consistency";
+import { sharedProblems } from "./shared";
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -24,7 +25,10 @@ export function validateEnvironment(raw: unknown, file: string): Environment {
   return { ...parsed.data, name, file };
 }
 
-/** Every environment file in `dir` (one file = one environment), all validated before any is used. */
+/**
+ * Every environment file in `dir` (one file = one environment), all validated, each on its own and
+ * against the others, before any is used.
+ */
 export function loadEnvironments(dir: string, cwd = process.cwd()): Environment[] {
   const files = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts")).sort();
   const environments: Environment[] = [];
@@ -39,6 +43,8 @@ export function loadEnvironments(dir: string, cwd = process.cwd()): Environment[
     }
   }
   if (failures.size > 0) throw new EnvironmentError(failures);
+  const shared = sharedProblems(environments);
+  if (shared.size > 0) throw new EnvironmentError(shared);
   return environments;
 }
 

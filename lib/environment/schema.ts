@@ -84,6 +84,12 @@ const dns = z.strictObject({
   zone: domain,
   /** Record name inside the zone, or "@" for the apex. */
   record: z.string().regex(/^(@|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/, "a DNS label such as api, or @ for the zone apex"),
+  /**
+   * Default true: this stack creates and owns the zone. False: the zone exists (another environment
+   * owns it, or it was made by hand; on gcp in this environment's project) and only the records are
+   * managed here. A zone is owned by one stack: destroying that stack deletes it.
+   */
+  createZone: z.boolean().default(true),
 });
 
 const backups = z.strictObject({
