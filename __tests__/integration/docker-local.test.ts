@@ -143,15 +143,26 @@ test("the next deploy finds the kept data, with the newly generated credentials"
   expect(cdktf(["destroy", "local", "--auto-approve"]).exitCode).toBe(0);
 });
 
-test("an environment that allows deleting data loses its volumes on destroy", async () => {
+test("an environment that allows deleting data loses its volumes on destroy; turning protect on in between keeps them", async () => {
   const scratch = dockerNames({ name: "scratch" });
   removeLeftovers("scratch");
-  const dir = environmentVariant("scratch", "local", "protect: false, host: { ...base.host, httpPort: 8091 }");
-  expect(cdktf(["deploy", "scratch", "--auto-approve"], { ENVIRONMENTS_DIR: dir }).exitCode).toBe(0);
+  const variant = (protect: boolean) => ({ ENVIRONMENTS_DIR: environmentVariant("scratch", "local", `protect: ${protect}, host: { ...base.host, httpPort: 8091 }`) });
+  const dir = variant(false);
+  expect(cdktf(["deploy", "scratch", "--auto-approve"], dir).exitCode).toBe(0);
   expect((await getJson("http://127.0.0.1:8091/healthz")).status).toBe(200);
   expect(docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n")).toEqual(expect.arrayContaining([scratch.postgresVolume]));
+  psql(scratch.postgres, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
 
-  expect(cdktf(["destroy", "scratch", "--auto-approve"], { ENVIRONMENTS_DIR: dir }).exitCode).toBe(0);
+  // protect on: the volumes leave the configuration; Terraform forgets them (a removed block), deletes nothing.
+  const protectOn = cdktf(["deploy", "scratch", "--auto-approve"], variant(true));
+  expect(protectOn.exitCode).toBe(0);
+  expect(protectOn.stdout).toMatch(/Resources: \d+ added, \d+ changed, 0 destroyed/);
+  expect(terraform(["state", "list"], join(ROOT, "cdktf.out", "stacks", "scratch")).stdout).not.toMatch(/docker_volume/);
+  expect(psql(scratch.postgres, "SELECT v FROM kept")).toBe("still here");
+
+  // protect off again: the volumes are resources again (Docker hands back the existing ones), and destroy deletes them.
+  expect(cdktf(["deploy", "scratch", "--auto-approve"], dir).exitCode).toBe(0);
+  expect(cdktf(["destroy", "scratch", "--auto-approve"], dir).exitCode).toBe(0);
   const volumes = docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n");
   expect(volumes).not.toContain(scratch.postgresVolume);
   expect(volumes).not.toContain(scratch.objectStoreVolume);

@@ -84,6 +84,18 @@ describe("providers and state per target", () => {
     expect(url({ domain: undefined, bindAddress: "10.0.0.5", httpPort: 8080 })).toBe("http://10.0.0.5:8080");
   });
 
+  test("Docker data volumes: resources without protect; with it, Terraform is told to forget (not delete) any it managed", () => {
+    const local = env("local");
+    const addresses = (json: any) => Object.keys(json.resource.docker_volume ?? {}).map((id) => `docker_volume.${id}`).sort();
+    const unprotected = synth({ ...local, protect: false }).json;
+    const protectedJson = synth({ ...local, protect: true }).json;
+    expect(addresses(unprotected)).toHaveLength(3);
+    expect(addresses(protectedJson)).toEqual([]);
+    expect(protectedJson.removed.map((r: any) => r.from).sort()).toEqual(addresses(unprotected));
+    for (const block of protectedJson.removed) expect(block.lifecycle).toEqual({ destroy: false });
+    expect(unprotected.removed).toBeUndefined();
+  });
+
   test("Hetzner state is on EU object storage with lockfile locking", () => {
     const { json } = synth(env("hetzner-prod"));
     expect(json.terraform.backend.s3).toMatchObject({

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { DockerEnvironment } from "../../lib/environment";
 import { dockerLabels } from "./names";
@@ -10,6 +11,24 @@ import { dockerLabels } from "./names";
  * `destroy` deletes it.
  */
 export function dataVolume(scope: Construct, id: string, env: DockerEnvironment, name: string): string {
-  if (env.protect) return name;
-  return new Volume(scope, id, { name, labels: dockerLabels(env) }).name;
+  if (!env.protect) return new Volume(scope, id, { name, labels: dockerLabels(env) }).name;
+  forgetIfManaged(scope, id);
+  return name;
+}
+
+const forgotten = new WeakMap<TerraformStack, { from: string; lifecycle: { destroy: false } }[]>();
+
+/**
+ * Turning `protect` on takes the volume out of the configuration; were it in the state (a deploy with
+ * `protect` off), Terraform would plan to delete it, and would, whenever no container holds it at that
+ * moment (one being replaced in the same apply). A `removed` block makes Terraform forget it instead;
+ * when the state has no such resource it does nothing.
+ */
+function forgetIfManaged(scope: Construct, id: string): void {
+  const stack = TerraformStack.of(scope);
+  // The address the volume has as a resource: its logical id comes from its construct path.
+  const path = new Construct(scope, id);
+  const blocks = [...(forgotten.get(stack) ?? []), { from: `${Volume.tfResourceType}.${stack.getLogicalId(path.node)}`, lifecycle: { destroy: false as const } }];
+  forgotten.set(stack, blocks);
+  stack.addOverride("removed", blocks);
 }
