@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import execa from "execa";
+import { appCommand } from "../../scripts/lib/app-command";
 import { localImages } from "../../images/catalog";
 import { dockerNames, ENVIRONMENT_LABEL } from "../../constructs/docker/names";
 import { docker, environmentVariant, psql, requireDocker } from "./docker";
@@ -40,7 +40,8 @@ const listed = () => backup(["list"]).stdout.split("\n").map((line) => line.spli
 /** The `npm run` scripts, with "bkdrill" (the shipped local environment, renamed) as the only environment. */
 let environments: string;
 function npmScript(mode: "backup" | "restore", args: string[]) {
-  return execa.sync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "backup.ts"), mode, ENV, ...args], {
+  const app = appCommand("scripts/backup.ts");
+  return execa.sync(app.file, [...app.args, mode, ENV, ...args], {
     cwd: ROOT, reject: false, env: { ENVIRONMENTS_DIR: environments },
   });
 }

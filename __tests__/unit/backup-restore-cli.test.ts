@@ -2,13 +2,13 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import execa from "execa";
+import { appCommand } from "../../scripts/lib/app-command";
 
 // `npm run backup` / `npm run restore` (scripts/backup.ts) against a stub `docker`, first on PATH,
 // that records each call and answers like the backup sidecar: which sidecar commands run, in what order.
 jest.setTimeout(60_000);
 
 const ROOT = join(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const EXEC = "--host unix:///var/run/docker.sock exec drill-backup backup";
 const SAFETY = "backups/app-20250102T030405Z.dump";
 
@@ -33,7 +33,9 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 async function run(mode: "backup" | "restore", args: string[], env: Record<string, string> = {}) {
-  const result = await execa(TSX, [join(ROOT, "scripts", "backup.ts"), mode, ...args], {
+  // As `npm run backup` runs it: through the app command.
+  const app = appCommand("scripts/backup.ts");
+  const result = await execa(app.file, [...app.args, mode, ...args], {
     cwd: ROOT, reject: false,
     env: { PATH: `${work}${delimiter}${process.env.PATH}`, STUB_LOG: join(work, "calls"), ENVIRONMENTS_DIR: work, ...env },
   });
