@@ -111,7 +111,15 @@ describe.each([
     const accounts = byType(resources, "google_service_account").map((a) => a.values.account_id);
     expect(accounts).toEqual(expect.arrayContaining([`${stack}-ci-plan`, `${stack}-ci-deploy`]));
     const roles = (account: string) => byType(resources, "google_project_iam_member").filter((m) => m.address.includes(`ci_${account}-`)).map((m) => m.values.role);
-    expect(roles("plan").sort()).toEqual(["roles/iam.securityReviewer", "roles/secretmanager.secretAccessor", "roles/viewer"]);
+    expect(roles("plan").sort()).toEqual(["roles/iam.securityReviewer", "roles/viewer"]);
+    // Refreshing a secret version reads it: the plan identity may read each of this stack's secrets, and no other.
+    const secrets = byType(resources, "google_secret_manager_secret");
+    const planReads = byType(resources, "google_secret_manager_secret_iam_member").filter((m) => m.address.includes(".ci_plan-reads-"));
+    expect(secrets).toHaveLength(4);
+    expect(planReads.map((m) => m.values.role)).toEqual(secrets.map(() => "roles/secretmanager.secretAccessor"));
+    const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).resource;
+    const granted = Object.entries<any>(config.google_secret_manager_secret_iam_member).filter(([id]) => id.startsWith("ci_plan-reads-")).map(([, m]) => m.secret_id).sort();
+    expect(granted).toEqual(Object.keys(config.google_secret_manager_secret).map((id) => `\${google_secret_manager_secret.${id}.id}`).sort());
     expect(roles("deploy")).not.toContain("roles/owner");
     expect(roles("deploy")).not.toContain("roles/editor");
     // Who may impersonate which: principals are known only after apply (they name the pool), so read the configuration.
@@ -140,7 +148,7 @@ describe.each([
     }
     const run = byType(resources, "google_cloud_run_v2_service")[0].address;
     const secretAccess = [...byType(resources, "google_secret_manager_secret_iam_member"), ...byType(resources, "google_secret_manager_secret_version")]
-      .map((r) => r.address).filter((a) => !a.includes("database-password")); // the operators' copy: not the service's
+      .map((r) => r.address).filter((a) => !a.includes("database-password") && !a.includes(".ci_")); // the operators' copy and CI's grants: not the service's
     expect(secretAccess).toHaveLength(6);
     expect([...waitsFor.get(run)!]).toEqual(expect.arrayContaining([...secretAccess, byType(resources, "google_sql_database_instance")[0].address]));
   });

@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
+import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
@@ -12,10 +14,11 @@ import { GcpEnvironment } from "../../lib/environment";
 const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
 /**
- * Plans read everything, secret versions included: refreshing one reads its payload. They do not lock
- * the state (`npm run plan` and `npm run drift` plan with -lock=false), so they only read its bucket.
+ * Plans read everything. Secret versions too, as refreshing one reads its payload: but only this
+ * stack's secrets, granted on each (below), not every secret of the project. They do not lock the
+ * state (`npm run plan` and `npm run drift` plan with -lock=false), so they only read its bucket.
  */
-const PLAN_ROLES = ["roles/viewer", "roles/iam.securityReviewer", "roles/secretmanager.secretAccessor"];
+const PLAN_ROLES = ["roles/viewer", "roles/iam.securityReviewer"];
 
 /**
  * What applying this backend creates and changes. Granting IAM (projectIamAdmin) makes this identity
@@ -72,6 +75,12 @@ export class GcpCiIdentity extends Construct {
         serviceAccountId: account.name, role: "roles/iam.workloadIdentityUser",
         member: `principalSet://iam.googleapis.com/${pool.name}/attribute.environment/${environment}`,
       });
+    }
+
+    // The stack's parts are built before this (BackendStack), so every secret they made is here.
+    const secrets = TerraformStack.of(this).node.findAll().filter((c): c is SecretManagerSecret => c instanceof SecretManagerSecret);
+    for (const secret of secrets) {
+      new SecretManagerSecretIamMember(this, `plan-reads-${secret.friendlyUniqueId}`, { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member: plan.member });
     }
 
     if (env.state.backend === "gcs") {
