@@ -2,7 +2,7 @@ import { EnvironmentInput } from "./schema";
 
 export * from "./schema";
 export { EnvironmentError, type Problem } from "./problems";
-export { loadEnvironments, validateEnvironment } from "./load";
+export { ENVIRONMENT_NAME, loadEnvironments, validateEnvironment } from "./load";
 export { gcsStatePrefix, localStatePath, s3StateKey, stateAddress } from "./state";
 
 /**

@@ -6,7 +6,8 @@ import { residencyProblems } from "./residency";
 import { consistencyProblems } from "./consistency";
 import { sharedProblems } from "./shared";
 
-const NAME = /^[a-z][a-z0-9-]*$/;
+/** An environment's name, which is its file's and its stack's. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
  * Validates one environment file's data. Throws an EnvironmentError listing every problem —
@@ -15,7 +16,7 @@ const NAME = /^[a-z][a-z0-9-]*$/;
 export function validateEnvironment(raw: unknown, file: string): Environment {
   const name = basename(file).replace(/\.[cm]?[jt]s$/, "");
   const problems: Problem[] = [];
-  if (!NAME.test(name)) {
+  if (!ENVIRONMENT_NAME.test(name)) {
     problems.push({ field: "(file name)", value: name, message: "an environment is named after its file: lower-case letters, digits and dashes" });
   }
   const parsed = environmentSchema.safeParse(raw, { reportInput: true });

@@ -87,4 +87,3 @@ function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.field + p.message) && seen.add(p.field + p.message));
 }
-

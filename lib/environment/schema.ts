@@ -1,4 +1,5 @@
-import { BlockList, isIPv4, isIPv6 } from "node:net";
+import { isIPv4, isIPv6 } from "node:net";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { RESIDENCY_POLICY_NAMES } from "../residency";
 
@@ -17,9 +18,6 @@ const ipv4 = z.string().refine((v) => isIPv4(v), "an IPv4 address such as 127.0.
  * internet), and a /48 is what one site is assigned in IPv6 (RIPE-690): a /32 is a whole ISP's.
  */
 const ADMIN_PREFIX_FLOOR = { 4: 16, 6: 48 } as const;
-/** Hetzner networks must be in RFC 1918's private IPv4 ranges, and at least a /24. */
-const RFC1918 = new BlockList();
-for (const [address, prefix] of [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) RFC1918.addSubnet(address, prefix, "ipv4");
 
 const adminCidr = z.string().superRefine((value, ctx) => {
   const parsed = parseCidr(value);
@@ -30,10 +28,12 @@ const adminCidr = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: "custom", message: `a /${parsed.prefix} opens ssh to far more than one organisation's addresses: use a /${floor} or longer, the admins' own addresses or VPN range (e.g. ${example})` });
   }
 });
+/** Hetzner networks must be in RFC 1918's private IPv4 ranges, and at least a /24. */
 const networkCidr = z.string().superRefine((value, ctx) => {
   const parsed = parseCidr(value);
   if (typeof parsed === "string") return void ctx.addIssue({ code: "custom", message: parsed });
-  const inRfc1918 = parsed.family === 4 && RFC1918.check(parsed.address, "ipv4") && RFC1918.check(lastAddress(parsed), "ipv4");
+  // ipaddr's "private" range is RFC 1918's three blocks; both ends of the range must be in one.
+  const inRfc1918 = parsed.family === 4 && [ipaddr.IPv4.networkAddressFromCIDR(value), ipaddr.IPv4.broadcastAddressFromCIDR(value)].every((a) => a.range() === "private");
   if (!inRfc1918 || parsed.prefix > 24) {
     ctx.addIssue({ code: "custom", message: "a private IPv4 range (RFC 1918: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) of /24 or larger, e.g. 10.0.0.0/16" });
   }
@@ -215,13 +215,10 @@ export type GcpEnvironment = Extract<Environment, { provider: "gcp" }>;
 
 interface Cidr {
   readonly family: 4 | 6;
-  readonly address: string;
   readonly prefix: number;
-  /** The address as a number. */
-  readonly bits: bigint;
 }
 
-/** A CIDR's parts, or why `value` is not a CIDR (in the words of a problem message). */
+/** A CIDR's family and prefix, or why `value` is not a CIDR (in the words of a problem message). */
 function parseCidr(value: string): Cidr | string {
   const expected = "an IPv4 or IPv6 CIDR such as 203.0.113.7/32 or 2001:db8::/48";
   const slash = value.indexOf("/");
@@ -233,37 +230,10 @@ function parseCidr(value: string): Cidr | string {
   const width = family === 4 ? 32 : 128;
   const prefix = /^(0|[1-9]\d{0,2})$/.test(prefixText) ? Number(prefixText) : NaN;
   if (!(prefix >= 0 && prefix <= width)) return `${expected}: the prefix of an IPv${family} CIDR is /0 to /${width}`;
-  const bits = family === 4 ? ipv4Bits(address) : ipv6Bits(address);
-  const hostBits = bits & ((1n << BigInt(width - prefix)) - 1n);
-  if (hostBits !== 0n) {
-    // The hcloud provider refuses such a range at plan; name the two likely intents.
-    const network = formatAddress(family, bits - hostBits);
-    return `${expected}: the address has bits set past the /${prefix}; did you mean ${network}/${prefix}?`;
+  // The hcloud provider refuses a range whose address has host bits set; name the network meant.
+  const network = (family === 4 ? ipaddr.IPv4 : ipaddr.IPv6).networkAddressFromCIDR(value);
+  if (network.toString() !== ipaddr.parse(address).toString()) {
+    return `${expected}: the address has bits set past the /${prefix}; did you mean ${network.toString()}/${prefix}?`;
   }
-  return { family, address, prefix, bits };
-}
-
-function lastAddress(cidr: Cidr): string {
-  const width = cidr.family === 4 ? 32 : 128;
-  return formatAddress(cidr.family, cidr.bits | ((1n << BigInt(width - cidr.prefix)) - 1n));
-}
-
-function ipv4Bits(address: string): bigint {
-  return address.split(".").reduce((n, octet) => (n << 8n) | BigInt(octet), 0n);
-}
-
-function ipv6Bits(address: string): bigint {
-  // An embedded IPv4 tail (::ffff:192.0.2.1) is the last two groups.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  const text = v4 ? `${address.slice(0, -v4[1].length)}${(ipv4Bits(v4[1]) >> 16n).toString(16)}:${(ipv4Bits(v4[1]) & 0xffffn).toString(16)}` : address;
-  const [head, tail] = text.split("::");
-  const groups = (part: string | undefined) => (part ? part.split(":") : []);
-  const all = tail === undefined ? groups(head) : [...groups(head), ...Array(8 - groups(head).length - groups(tail).length).fill("0"), ...groups(tail)];
-  return all.reduce((n, group) => (n << 16n) | BigInt(parseInt(group, 16)), 0n);
-}
-
-function formatAddress(family: 4 | 6, bits: bigint): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((bits >> shift) & 0xffn)).join(".");
-  const groups = Array.from({ length: 8 }, (_, i) => ((bits >> BigInt(16 * (7 - i))) & 0xffffn).toString(16));
-  return new URL(`http://[${groups.join(":")}]`).hostname.slice(1, -1); // the URL parser writes it in its shortest form
+  return { family, prefix };
 }

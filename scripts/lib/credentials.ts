@@ -58,7 +58,7 @@ function needsOf(env: Environment, home: string): Need[] {
   if (env.dns?.provider === "gcp") needs.push(googleCredentials);
   if (env.state.backend === "s3") needs.push(...S3_STATE);
   if (env.state.backend === "gcs") needs.push(googleCredentials);
-  return needs.filter((need, i) => needs.findIndex((other) => other.what === need.what) === i);
+  return [...new Set(needs)];
 }
 
 /** What is missing for `env`, as readable phrases; empty when terraform can go ahead. Files are looked for under HOME. */

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { ENVIRONMENT_NAME } from "../../lib/environment";
 import { readJsonFile } from "../lib/json-file";
 import { stackPlanResultSchema } from "../lib/stack-results-schema";
 import type { StackPlan } from "./index";
@@ -48,14 +49,12 @@ function withoutResult(stack: string): StackPlan {
   return { result: { stack, policy: "unknown", provider: "unknown", status: "failed", reason } };
 }
 
-const STACK_NAME = /^[a-z][a-z0-9-]*$/;
-
 /** `--expect a,b` (commas or spaces): stack names, checked the way environment file names are. */
 export function expectedStacks(flag: string | undefined): string[] {
   if (flag === undefined) return [];
   const names = flag.split(/[\s,]+/).filter(Boolean);
   if (names.length === 0) throw new Error("--expect: no stack names given (expected e.g. --expect hetzner-prod,gcp-prod)");
-  const bad = names.filter((name) => !STACK_NAME.test(name));
+  const bad = names.filter((name) => !ENVIRONMENT_NAME.test(name));
   if (bad.length) throw new Error(`--expect: ${bad.map((n) => JSON.stringify(n)).join(", ")} ${bad.length > 1 ? "are not stack names" : "is not a stack name"}: lower-case letters, digits and dashes, starting with a letter (as the files in environments/ are named)`);
   return [...new Set(names)];
 }
