@@ -16,6 +16,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 else
   echo "node_modules is up to date"
+  # npm ci runs this as postinstall; a node_modules installed before it existed gets it here.
+  node scripts/cdktf-cli/patch.cjs
 fi
 
 step "Terraform engine and providers (npm run providers)"
