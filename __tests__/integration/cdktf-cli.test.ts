@@ -43,10 +43,12 @@ test("cdktf convert still converts: the converter is required when it is used", 
   expect(result.stdout).toMatch(/new TerraformOutput\(this, "twice", \{\s+value: Op\.mul\(size\.value, 2\),/);
 });
 
-test("cdktf synth writes exactly what the app command writes", () => {
+test("cdktf synth writes exactly what the app command writes, and says so last", () => {
   const outdir = mkdtempSync(join(tmpdir(), "cdktf-synth-"));
   const result = cdktf(["synth", "--output", outdir]);
   expect(result.exitCode).toBe(0);
+  // Its last frame, which ink writes as the CLI exits (no longer 100 ms after the work is done).
+  expect(result.stdout).toMatch(/Generated Terraform code for the stacks: gcp-prod, gcp-staging, hetzner-prod,\s+hetzner-staging, local, vps\s*$/);
   const app = synthApp();
   expect(app.result.exitCode).toBe(0);
   const stacks = readdirSync(join(app.outdir, "stacks")).sort();

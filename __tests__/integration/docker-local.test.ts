@@ -24,6 +24,8 @@ beforeAll(() => {
 test("deploy from nothing: healthy through the proxy on 127.0.0.1, database and bucket reachable", async () => {
   const deploy = cdktf(["deploy", "local", "--auto-approve"]);
   expect(deploy.stderr + deploy.stdout).toContain("Apply complete!");
+  // The outputs are the CLI's last frame, written as it exits.
+  expect(deploy.stdout).toMatch(/service_url = http:\/\/127\.0\.0\.1:8080\s*$/);
   expect(deploy.exitCode).toBe(0);
   const health = await getJson(HEALTH);
   expect(health).toEqual({ status: 200, body: expect.objectContaining({ status: "ok", database: { reachable: true }, bucket: { reachable: true } }) });

@@ -7,16 +7,18 @@ import { join } from "node:path";
 // Here on stand-ins for the CLI's files; the installed CLI is checked in integration/cdktf-cli.test.ts.
 const { PatchError, VERSION, patchCli } = require("../../scripts/cdktf-cli/patch.cjs");
 
-const EAGER = [
+/** The parts of the CLI's command bundle it edits, as cdktf-cli 0.21.0 has them. */
+const ORIGINAL = [
   'xet=require("@cdktf/hcl2cdk")',
   'IE=require("@cdktf/hcl2cdk")',
   'AMe=ge(require("@cdktf/hcl2cdk"))',
   'CTe=require("@cdktf/hcl2json")',
   'VMe=require("@cdktf/hcl-tools")',
+  'setTimeout(()=>{r(),process.platform==="win32"&&process.exit(0)},100)',
 ];
 const ORIGINAL_LAUNCHER = '#!/usr/bin/env node\nrequire("./cdktf.js");\n';
 
-function fakeCli({ version = VERSION, handlers = EAGER.map((r) => `var ${r};`).join("\n") } = {}) {
+function fakeCli({ version = VERSION, handlers = ORIGINAL.map((r) => `var ${r};`).join("\n") } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "cdktf-cli-"));
   mkdirSync(join(dir, "bundle", "bin", "cmds"), { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "cdktf-cli", version }));
@@ -29,14 +31,15 @@ function fakeCli({ version = VERSION, handlers = EAGER.map((r) => `var ${r};`).j
   return { dir, read };
 }
 
-test("each eager require becomes one that loads its module on first use", () => {
+test("each eager require becomes one that loads its module on first use, and a finished command exits at once", () => {
   const cli = fakeCli();
   expect(patchCli(cli.dir, "/project/scripts/cdktf-cli/code-cache.cjs")).toBe("patched");
   const { handlers } = cli.read();
-  for (const eager of EAGER) expect(handlers).not.toContain(eager);
+  for (const original of ORIGINAL) expect(handlers).not.toContain(original);
   expect(handlers).toContain('xet=new Proxy({},{get:(_,k)=>require("@cdktf/hcl2cdk")[k]})');
   expect(handlers).toContain('AMe=new Proxy({},{get:(_,k)=>require("@cdktf/hcl2cdk")[k]})');
   expect(handlers).toContain('VMe=new Proxy({},{get:(_,k)=>require("@cdktf/hcl-tools")[k]})');
+  expect(handlers).toContain('setTimeout(()=>{r(),process.platform==="win32"&&process.exit(0)},0)');
 });
 
 test("the launcher loads the code-cache hook before the CLI, and starts the CLI without it if the hook is gone", () => {
@@ -67,11 +70,11 @@ test("another CLI version is left as it is, with a message saying why", () => {
 });
 
 test("a bundle that is not the one it knows (a require missing or twice) is left whole: no edit, no launcher", () => {
-  for (const handlers of [EAGER.slice(1).join(";"), [...EAGER, EAGER[3]].join(";")]) {
+  for (const handlers of [ORIGINAL.slice(1).join(";"), [...ORIGINAL, ORIGINAL[3]].join(";")]) {
     const cli = fakeCli({ handlers });
     expect(() => patchCli(cli.dir)).toThrow(PatchError);
     expect(cli.read()).toEqual({ handlers, launcher: ORIGINAL_LAUNCHER });
   }
-  const cli = fakeCli({ handlers: EAGER.slice(1).join(";") });
+  const cli = fakeCli({ handlers: ORIGINAL.slice(1).join(";") });
   expect(() => patchCli(cli.dir)).toThrow(/handlers\.js: expected `xet=require\("@cdktf\/hcl2cdk"\)` exactly once, found it 0 times/);
 });

@@ -1,14 +1,17 @@
 "use strict";
-// Makes the cdktf CLI start faster (README "Performance", (2)). Run by npm after every install
+// Makes the cdktf CLI start and finish sooner (README "Performance", (2)). Run by npm after every install
 // (package.json "postinstall") and by scripts/setup.sh; a patched CLI is left as it is.
 //
-// Every `cdktf synth`, `plan` and `deploy` loaded what only `cdktf convert` and `cdktf get` use: the HCL
-// converter (@cdktf/hcl2cdk → jsii-rosetta → the TypeScript compiler, prettier; ~0.8 s) and two Go
-// WebAssembly modules that start a Go runtime as soon as they are required (@cdktf/hcl2json,
-// @cdktf/hcl-tools; ~0.15 s). They are now required when first used. The launcher also compiles the CLI
-// with V8's code cache (code-cache.cjs). cdktf-cli 0.21.0 is the last release (the project is archived),
-// so these exact edits of its bundle stay valid; any other version is left unpatched, and the unit tests
-// (cdktf-cli-patch.test.ts) fail until this file knows it.
+// - Every `cdktf synth`, `plan` and `deploy` loaded what only `cdktf convert` and `cdktf get` use: the HCL
+//   converter (@cdktf/hcl2cdk → jsii-rosetta → the TypeScript compiler, prettier; ~0.8 s) and two Go
+//   WebAssembly modules that start a Go runtime as soon as they are required (@cdktf/hcl2json,
+//   @cdktf/hcl-tools; ~0.15 s). They are now required when first used.
+// - Each command waited 100 ms after its work was done before it exited. ink writes its last frame when
+//   it exits, so it now exits at once.
+// - The launcher compiles the CLI with V8's code cache (code-cache.cjs).
+// cdktf-cli 0.21.0 is the last release (the project is archived), so these exact edits of its bundle stay
+// valid. Any other version is left unpatched, and integration/cdktf-cli.test.ts fails until this file
+// knows it.
 const { existsSync, readFileSync, writeFileSync } = require("node:fs");
 const { join, relative } = require("node:path");
 
@@ -18,7 +21,7 @@ const MARK = "portable-backend: scripts/cdktf-cli/patch.cjs";
 /** A module object whose properties require the module when first read. */
 const lazy = (module) => `new Proxy({},{get:(_,k)=>require(${JSON.stringify(module)})[k]})`;
 
-/** Each eager require in bundle/bin/cmds/handlers.js, and what replaces it (each appears exactly once). */
+/** Each edit of bundle/bin/cmds/handlers.js: what it replaces (found exactly once) and with what. */
 const HANDLERS = [
   ['xet=require("@cdktf/hcl2cdk")', `xet=${lazy("@cdktf/hcl2cdk")}`], // cdktf convert
   ['IE=require("@cdktf/hcl2cdk")', `IE=${lazy("@cdktf/hcl2cdk")}`], // cdktf init --from-terraform-project
@@ -27,6 +30,8 @@ const HANDLERS = [
   ['AMe=ge(require("@cdktf/hcl2cdk"))', `AMe=${lazy("@cdktf/hcl2cdk")}`],
   ['CTe=require("@cdktf/hcl2json")', `CTe=${lazy("@cdktf/hcl2json")}`], // cdktf get of Terraform modules
   ['VMe=require("@cdktf/hcl-tools")', `VMe=${lazy("@cdktf/hcl-tools")}`], // synth's `hcl` output format
+  // useCdktfProject, when the command's work is done: `setTimeout(() => { exit(); ... }, 100)`.
+  ['setTimeout(()=>{r(),process.platform==="win32"&&process.exit(0)},100)', 'setTimeout(()=>{r(),process.platform==="win32"&&process.exit(0)},0)'],
 ];
 
 /** The launcher npx runs: compiles the CLI with the code cache, if this project is still where it was. */
@@ -76,7 +81,7 @@ if (require.main === module) {
   // A production install (npm ci --omit=dev) has no CLI.
   if (!existsSync(join(cliDir, "package.json"))) process.exit(0);
   try {
-    console.log(`cdktf CLI: ${patchCli(cliDir)} (lazy HCL converter, V8 code cache)`);
+    console.log(`cdktf CLI: ${patchCli(cliDir)} (lazy HCL converter, no exit delay, V8 code cache)`);
   } catch (err) {
     if (!(err instanceof PatchError)) throw err;
     // Only costs time: the CLI works unpatched. Not an install failure.
