@@ -14,7 +14,8 @@ import { ROOT, synthApp } from "./helpers";
 
 const CLI = join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin");
 const HOOK = join(ROOT, "scripts", "cdktf-cli", "code-cache.cjs");
-const CACHE = join(ROOT, "node_modules", ".cache", "portable-backend-app", "cdktf-cli");
+// Where code-cache.cjs keeps its entries (requiring it here would hook this process).
+const CACHE = join(require("../../scripts/app-runner/compile.cjs").CACHE, "cdktf-cli");
 
 /** The packages (by name) a script requires, directly or not, as Node resolves them. */
 function packagesLoadedBy(script: string): string[] {

@@ -13,8 +13,8 @@ const { createHash } = require("node:crypto");
 const { readdirSync, readFileSync, rmSync, statSync } = require("node:fs");
 const Module = require("node:module");
 const { dirname, join, resolve, sep } = require("node:path");
-const vm = require("node:vm");
 const { CACHE, ROOT, writeAtomically } = require("./compile.cjs");
+const { cachedScript } = require("./v8-cache.cjs");
 
 /** How many bundles (~8 MB each with their code cache) and entry records the cache keeps; oldest go first. */
 const KEEP_BUNDLES = 8;
@@ -129,30 +129,10 @@ function prune() {
   for (const f of readdirSync(CACHE)) if (f.endsWith(".v8") && !caches.has(f)) rmSync(join(CACHE, f), { force: true });
 }
 
-/**
- * Makes the bundle's packages what Node's require returns for their files. V8's code cache for the
- * bundle is read if there is one, and written when the process exits if there was none (after the
- * run, so that it holds every function that was compiled).
- */
+/** Makes the bundle's packages what Node's require returns for their files; the bundle runs with V8's code cache. */
 function loadVendor(vendor) {
   if (!vendor.built || vendor.built.failed) return;
-  const codeCache = join(CACHE, vendor.built.codeCache);
-  let cachedData;
-  try {
-    cachedData = readFileSync(codeCache);
-  } catch {
-    // none yet
-  }
-  const script = new vm.Script(Module.wrap(readFileSync(vendor.code, "utf8")), { filename: vendor.code, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected) {
-    process.once("exit", () => {
-      try {
-        writeAtomically(codeCache, script.createCachedData());
-      } catch {
-        // A cache that cannot be written only costs time.
-      }
-    });
-  }
+  const script = cachedScript(Module.wrap(readFileSync(vendor.code, "utf8")), vendor.code, join(CACHE, vendor.built.codeCache));
   const bundle = new Module(vendor.code, null);
   bundle.filename = vendor.code;
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(vendor.code), bundle, vendor.code, dirname(vendor.code));

@@ -53,28 +53,27 @@ function patchCli(cliDir, hook = join(__dirname, "code-cache.cjs")) {
   if (version !== VERSION) throw new PatchError(`cdktf-cli ${version} is installed; scripts/cdktf-cli/patch.cjs knows ${VERSION} only, so the CLI is left unpatched`);
 
   const handlersFile = join(cliDir, "bundle", "bin", "cmds", "handlers.js");
-  let handlers = readFileSync(handlersFile, "utf8");
-  const done = HANDLERS.filter(([, to]) => count(handlers, to) === 1);
-  if (done.length < HANDLERS.length) {
-    for (const [from, to] of HANDLERS) {
-      if (done.some(([, d]) => d === to)) continue;
-      if (count(handlers, from) !== 1) throw new PatchError(`${relative(process.cwd(), handlersFile)}: expected \`${from}\` exactly once, found it ${count(handlers, from)} times; the CLI is left unpatched`);
-      handlers = handlers.replace(from, to);
-    }
-    writeFileSync(handlersFile, handlers);
+  const original = readFileSync(handlersFile, "utf8");
+  let handlers = original;
+  for (const [from, to] of HANDLERS) {
+    if (count(handlers, to) === 1) continue; // applied before
+    if (count(handlers, from) !== 1) throw new PatchError(`${relative(process.cwd(), handlersFile)}: expected \`${from}\` exactly once, found it ${count(handlers, from)} times; the CLI is left unpatched`);
+    handlers = handlers.replace(from, to);
   }
 
   const binDir = join(cliDir, "bundle", "bin");
   const bin = join(binDir, "cdktf");
   const wanted = launcher(binDir, hook);
   const launcherChanged = readFileSync(bin, "utf8") !== wanted;
+  if (handlers === original && !launcherChanged) return "already patched";
+  if (handlers !== original) writeFileSync(handlersFile, handlers);
   if (launcherChanged) writeFileSync(bin, wanted);
-  return done.length === HANDLERS.length && !launcherChanged ? "already patched" : "patched";
+  return "patched";
 }
 
 const count = (text, part) => text.split(part).length - 1;
 
-module.exports = { MARK, PatchError, VERSION, patchCli };
+module.exports = { PatchError, VERSION, patchCli };
 
 if (require.main === module) {
   const cliDir = join(__dirname, "..", "..", "node_modules", "cdktf-cli");
