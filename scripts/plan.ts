@@ -71,8 +71,10 @@ async function main(): Promise<void> {
     // Every stack gets its result all the same: without one the report would leave the stack out, and
     // the pull request would go on showing the last plan that worked.
     console.error(synthError);
-    for (const stack of stacks) writeResult(stackFolder(outDir, stack), { ...identity(stack), status: "failed", reason: synthError });
-    for (const stack of stacks) console.log(`${stack.name}: failed: synth failed (above)`);
+    for (const stack of stacks) {
+      writeResult(stackFolder(outDir, stack), { ...identity(stack), status: "failed", reason: synthError });
+      console.log(`${stack.name}: failed: synth failed (above)`);
+    }
     console.log(`\nresults written to ${outDir}`);
     process.exitCode = 1;
     return;

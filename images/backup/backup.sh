@@ -114,11 +114,11 @@ list_keys() {
 	done | sort
 }
 
-# dump keys of this database, oldest first (key only): exactly the names `now` writes, so that
-# database `app` does not claim (or expire) the dumps of a database `app-staging`
+# dump keys of this database, oldest first, as "<timestamp> <key>": exactly the names `now` writes,
+# so that database `app` does not claim (or expire) the dumps of a database `app-staging`
 db_keys() {
 	list_keys | while read -r ts key; do
-		if [ "${key##*/}" = "$DB_SLUG-$ts.dump" ]; then printf '%s\n' "$key"; fi
+		if [ "${key##*/}" = "$DB_SLUG-$ts.dump" ]; then printf '%s %s\n' "$ts" "$key"; fi
 	done
 }
 
@@ -134,6 +134,7 @@ resolve_key() {
 	key=${1-}
 	if [ -z "$key" ]; then
 		key=$(db_keys | tail -n 1)
+		key=${key#* }
 		[ -n "$key" ] || die "no dumps of database $PGDATABASE under s3://$S3_BUCKET/$(prefix_dir)"
 	else
 		key=${key#s3://"$S3_BUCKET"/}
@@ -178,10 +179,12 @@ retention() {
 	cutoff=$(date -u -d "@$(($(date -u +%s) - BACKUP_RETENTION_DAYS * 86400))" +%Y%m%d%H%M%S)
 	keys=$(db_keys)
 	newest=$(printf '%s\n' "$keys" | tail -n 1)
-	printf '%s\n' "$keys" | while IFS= read -r key; do
+	newest=${newest#* }
+	printf '%s\n' "$keys" | while read -r ts key; do
 		if [ -z "$key" ] || [ "$key" = "$newest" ] || [ "$key" = "$keep" ]; then continue; fi
-		ts=$(printf '%s\n' "$key" | sed -n 's/^.*-\([0-9]\{8\}\)T\([0-9]\{6\}\)Z\.dump$/\1\2/p')
-		if [ -n "$ts" ] && [ "$ts" -lt "$cutoff" ]; then
+		# YYYYmmddTHHMMSSZ → YYYYmmddHHMMSS
+		ts=${ts%Z}
+		if [ "${ts%T*}${ts#*T}" -lt "$cutoff" ]; then
 			if rclone deletefile "$(s3path "$key")"; then
 				log "deleted $key (older than $BACKUP_RETENTION_DAYS days)"
 			else

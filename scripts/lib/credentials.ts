@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Environment } from "../../lib/environment";
 
 /*
@@ -16,7 +16,7 @@ type ProcessEnv = Record<string, string | undefined>;
 interface Need {
   readonly what: string;
   readonly anyOf: readonly string[];
-  /** Files any one of which satisfies the need on its own (a socket, a well-known credentials file). */
+  /** Files any one of which satisfies the need on its own (a socket, a well-known credentials file); relative to HOME. */
   readonly files?: readonly string[];
 }
 
@@ -31,39 +31,39 @@ const HETZNER_BUCKETS: Need[] = [
 ];
 // The google provider and the gcs backend accept any of these; google-github-actions/auth sets
 // GOOGLE_APPLICATION_CREDENTIALS. `gcloud auth application-default login` writes the well-known file.
-const google = (home: string): Need => ({
+const GOOGLE: Need = {
   what: "Google Cloud credentials",
   anyOf: ["GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_OAUTH_ACCESS_TOKEN", "GOOGLE_CLOUD_KEYFILE_JSON", "GCLOUD_KEYFILE_JSON"],
-  files: [join(home, ".config", "gcloud", "application_default_credentials.json")],
-});
+  files: [join(".config", "gcloud", "application_default_credentials.json")],
+};
 // A Docker Engine over ssh: the docker provider runs the system's `ssh`, which takes an agent's keys,
 // a default key file or one named in ~/.ssh/config. Without any of them it can only fail.
-const sshIdentity = (url: string, home: string): Need => ({
+const sshIdentity = (url: string): Need => ({
   what: `an ssh identity for the Docker Engine at ${url} (an agent, a key in ~/.ssh or ~/.ssh/config)`,
   anyOf: ["SSH_AUTH_SOCK"],
-  files: ["id_ed25519", "id_ecdsa", "id_rsa", "config"].map((name) => join(home, ".ssh", name)),
+  files: ["id_ed25519", "id_ecdsa", "id_rsa", "config"].map((name) => join(".ssh", name)),
 });
 
-function needsOf(env: Environment, home: string): Need[] {
+function needsOf(env: Environment): Need[] {
   const needs: Need[] = [];
-  const googleCredentials = google(home);
   if (env.provider === "hetzner") needs.push(HETZNER_API, ...HETZNER_BUCKETS);
-  if (env.provider === "gcp") needs.push(googleCredentials);
+  if (env.provider === "gcp") needs.push(GOOGLE);
   if (env.provider === "docker" && env.host.url.startsWith("unix://")) {
     const socket = env.host.url.slice("unix://".length);
     needs.push({ what: `a Docker Engine at ${env.host.url}`, anyOf: [], files: [socket] });
   }
-  if (env.provider === "docker" && env.host.url.startsWith("ssh://")) needs.push(sshIdentity(env.host.url, home));
+  if (env.provider === "docker" && env.host.url.startsWith("ssh://")) needs.push(sshIdentity(env.host.url));
   if (env.dns?.provider === "hetzner") needs.push(HETZNER_API);
-  if (env.dns?.provider === "gcp") needs.push(googleCredentials);
+  if (env.dns?.provider === "gcp") needs.push(GOOGLE);
   if (env.state.backend === "s3") needs.push(...S3_STATE);
-  if (env.state.backend === "gcs") needs.push(googleCredentials);
+  if (env.state.backend === "gcs") needs.push(GOOGLE);
   return [...new Set(needs)];
 }
 
-/** What is missing for `env`, as readable phrases; empty when terraform can go ahead. Files are looked for under HOME. */
+/** What is missing for `env`, as readable phrases; empty when terraform can go ahead. Relative files are looked for under HOME. */
 export function missingCredentials(env: Environment, processEnv: ProcessEnv = process.env): string[] {
-  return needsOf(env, processEnv.HOME || homedir())
-    .filter((need) => !need.anyOf.some((name) => processEnv[name]) && !need.files?.some((file) => existsSync(file)))
+  const home = processEnv.HOME || homedir();
+  return needsOf(env)
+    .filter((need) => !need.anyOf.some((name) => processEnv[name]) && !need.files?.some((file) => existsSync(resolve(home, file))))
     .map((need) => (need.anyOf.length ? `${need.what} (${need.anyOf.join(" or ")})` : need.what));
 }
