@@ -1,5 +1,5 @@
-import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct, IConstruct } from "constructs";
+import { Aspects, IAspect, TerraformOutput, TerraformStack } from "cdktf";
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
@@ -77,11 +77,7 @@ export class GcpCiIdentity extends Construct {
       });
     }
 
-    // The stack's parts are built before this (BackendStack), so every secret they made is here.
-    const secrets = TerraformStack.of(this).node.findAll().filter((c): c is SecretManagerSecret => c instanceof SecretManagerSecret);
-    for (const secret of secrets) {
-      new SecretManagerSecretIamMember(this, `plan-reads-${secret.friendlyUniqueId}`, { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member: plan.member });
-    }
+    Aspects.of(TerraformStack.of(this)).add(new PlanReadsSecrets(this, plan.member));
 
     if (env.state.backend === "gcs") {
       // Deploys write the state (and its lock); plans only read it, so a plan identity can neither change nor delete it.
@@ -100,5 +96,21 @@ export class GcpCiIdentity extends Construct {
       new ProjectIamMember(this, `${id}-${role.replace(/^roles\//, "").replace(/\./g, "-")}`, { project: env.project, role, member: account.member });
     }
     return account;
+  }
+}
+
+/**
+ * The plan identity reads each secret of the stack (a grant per secret, see PLAN_ROLES). An aspect, so
+ * that a secret added after the CI identity (by `extend`, backend-app.ts) is granted too.
+ */
+class PlanReadsSecrets implements IAspect {
+  private readonly done = new WeakSet<IConstruct>(); // a second synth visits again
+
+  constructor(private readonly ci: Construct, private readonly member: string) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof SecretManagerSecret) || this.done.has(node)) return;
+    new SecretManagerSecretIamMember(this.ci, `plan-reads-${node.friendlyUniqueId}`, { secretId: node.id, role: "roles/secretmanager.secretAccessor", member: this.member });
+    this.done.add(node);
   }
 }
