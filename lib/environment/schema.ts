@@ -49,6 +49,9 @@ export const secretRef = z.strictObject({
 });
 export type SecretRef = z.infer<typeof secretRef>;
 
+/** The Postgres major versions an environment may ask for. */
+export const POSTGRES_MAJORS = [15, 16, 17] as const;
+
 const residency = z.enum(RESIDENCY_POLICY_NAMES);
 
 const service = z.strictObject({
@@ -67,7 +70,7 @@ const database = z.strictObject({
   /** A Hetzner server type or a Cloud SQL tier; unused on Docker. */
   size: z.string().min(1).optional(),
   storageGb: wholeNumber(10, 10_000).default(10),
-  postgres: z.literal([15, 16, 17]),
+  postgres: z.literal(POSTGRES_MAJORS),
 });
 
 const bucket = z.strictObject({
