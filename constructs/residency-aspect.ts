@@ -7,8 +7,8 @@ import {
   judgeLocation, knownTerraformProviders, LOCATION_TABLES, LOCATIONLESS_BACKENDS, ProviderLocations, providerRefusal, ResidencyPolicy,
   residencyOfTerraformProvider,
 } from "../lib/residency";
-import { impliedLocations, isLocationKey, locationAttributes, ResolveValue } from "../lib/residency/attributes";
-import { isExpression, parseReference, PathStep, Reference, referenceText, templateParts } from "../lib/residency/expressions";
+import { impliedLocations, isLocationKey, locationAttributes, ResolveValue, valueAt } from "../lib/residency/attributes";
+import { isExpression, parseReference, Reference, referenceText, templateParts } from "../lib/residency/expressions";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
@@ -215,27 +215,6 @@ function stackOverrides(stack: TerraformStack): Record<string, any> {
 /** Resolves a token in `scope`'s configuration (a reference to another element becomes `${...}`); other values as they are. */
 function resolverFor(scope: IConstruct): ResolveValue {
   return (value) => (Token.isUnresolved(value) ? Tokenization.resolve(value, { scope, resolver: RESOLVER }) : value);
-}
-
-/**
- * The value at `path` in synthesized configuration. Terraform addresses a nested block as a list
- * (`settings[0].location`) where cdktf may synthesize a single block as an object, so `[0]` on an
- * object, and a key on a one-element list, look through.
- */
-function valueAt(root: unknown, path: readonly PathStep[], resolve: ResolveValue): unknown {
-  let v = resolve(root);
-  for (const step of path) {
-    if (typeof step === "number") {
-      if (Array.isArray(v)) v = v[step];
-      else if (step !== 0 || v === null || typeof v !== "object") return undefined;
-    } else {
-      if (Array.isArray(v) && v.length === 1) v = resolve(v[0]);
-      if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
-      v = (v as Record<string, unknown>)[step];
-    }
-    v = resolve(v);
-  }
-  return v;
 }
 
 type Section = "resource" | "data" | "provider" | "backend";

@@ -3,6 +3,7 @@
  * synthesized configuration) and the plan report (the values terraform plans), so both judge the same
  * attributes.
  */
+import type { PathStep } from "./expressions";
 
 /**
  * Attribute names that say where something is. Matched anywhere in a block, at any depth. Checked
@@ -66,11 +67,28 @@ const IMPLIED_LOCATIONS: Record<string, (get: (...keys: string[]) => unknown) =>
 /** The places `block`, a synthesized `resourceType` block, implies (see IMPLIED_LOCATIONS). */
 export function impliedLocations(block: unknown, resourceType: string, resolve: ResolveValue = asIs): [string, string][] {
   const implied = IMPLIED_LOCATIONS[resourceType];
-  const get = (...keys: string[]) => keys.reduce<unknown>((v, key) => {
-    const o = resolve(v);
-    return o !== null && typeof o === "object" && !Array.isArray(o) ? resolve((o as Record<string, unknown>)[key]) : undefined;
-  }, block);
-  return implied ? implied(get) : [];
+  return implied ? implied((...keys) => valueAt(block, keys, resolve)) : [];
+}
+
+/**
+ * The value at `path` in synthesized configuration. Terraform addresses a nested block as a list
+ * (`settings[0].location`) where cdktf may synthesize a single block as an object, so `[0]` on an
+ * object, and a key on a one-element list, look through.
+ */
+export function valueAt(root: unknown, path: readonly PathStep[], resolve: ResolveValue): unknown {
+  let v = resolve(root);
+  for (const step of path) {
+    if (typeof step === "number") {
+      if (Array.isArray(v)) v = v[step];
+      else if (step !== 0 || v === null || typeof v !== "object") return undefined;
+    } else {
+      if (Array.isArray(v) && v.length === 1) v = resolve(v[0]);
+      if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+      v = (v as Record<string, unknown>)[step];
+    }
+    v = resolve(v);
+  }
+  return v;
 }
 
 function* walk(value: unknown, resourceType: string, path: string, resolve: ResolveValue): Generator<[string, string]> {
