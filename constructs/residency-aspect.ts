@@ -4,20 +4,13 @@ import {
   TerraformModule, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization,
 } from "cdktf";
 import {
-  judgeLocation, knownTerraformProviders, LOCATION_TABLES, LOCATIONLESS_BACKENDS, ProviderLocations, providerRefusal, ResidencyPolicy,
-  residencyOfTerraformProvider,
+  BACKEND_TABLES, judgeLocation, knownTerraformProviders, LOCATIONLESS_BACKENDS, ProviderLocations, providerRefusal,
+  ResidencyPolicy, residencyOfBackend, residencyOfTerraformProvider,
 } from "../lib/residency";
 import { impliedLocations, isLocationKey, locationAttributes, ResolveValue, valueAt } from "../lib/residency/attributes";
 import { isExpression, parseReference, Reference, referenceText, templateParts } from "../lib/residency/expressions";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-/**
- * A state backend's storage is judged by the table of the provider that hosts it; LOCATIONLESS_BACKENDS
- * keep it on the machine running Terraform. Any other backend (HCP Terraform, azurerm, http, ...) is
- * refused: the state holds every generated secret.
- */
-const BACKEND_TABLES: Record<string, ProviderLocations> = { s3: LOCATION_TABLES.hetzner, gcs: LOCATION_TABLES.gcp };
 
 /** Metadata key a construct uses to declare a location that is not among its attributes (e.g. a GCS state bucket's). */
 export const DECLARED_LOCATION = "residency:location";
@@ -100,10 +93,10 @@ export class ResidencyAspect implements IAspect {
   /** The table judging a block, or undefined for a provider or backend that stores nothing anywhere; refuses any other. */
   private tableFor(node: IConstruct, section: Section, type: string): ProviderLocations | undefined {
     if (section === "backend") {
-      if (BACKEND_TABLES[type]) return BACKEND_TABLES[type];
-      if (Object.hasOwn(LOCATIONLESS_BACKENDS, type)) return undefined;
-      const allowed = [...Object.entries(BACKEND_TABLES).map(([k, t]) => `${k} (${t.provider})`), ...Object.entries(LOCATIONLESS_BACKENDS).map(([k, why]) => `${k} (${why})`)];
-      this.refuse(node, "(backend)", type, `the state (which holds every generated secret) may only be kept where a location table can judge it: ${allowed.join(", ")}. To use another backend, add it to BACKEND_TABLES in constructs/residency-aspect.ts with the table of the provider that stores it`);
+      const residency = residencyOfBackend(type);
+      if (residency) return "locationless" in residency ? undefined : residency;
+      const allowed = [...Object.entries(BACKEND_TABLES).map(([k, t]) => `${k} (${t})`), ...Object.entries(LOCATIONLESS_BACKENDS).map(([k, why]) => `${k} (${why})`)];
+      this.refuse(node, "(backend)", type, `the state (which holds every generated secret) may only be kept where a location table can judge it: ${allowed.join(", ")}. To use another backend, add it to BACKEND_TABLES in lib/residency/index.ts with the table of the provider that stores it`);
       return undefined;
     }
     const provider = section === "provider" ? type : type.split("_")[0];

@@ -1,5 +1,5 @@
 import { HETZNER_OBJECT_STORAGE_LOCATIONS } from "../residency/hetzner";
-import { allowedLocations, judgeLocation, Location, LOCATION_TABLES, providerRefusal, RESIDENCY_POLICIES, ProviderLocations } from "../residency";
+import { allowedLocations, BACKEND_TABLES, judgeLocation, Location, LOCATION_TABLES, providerRefusal, RESIDENCY_POLICIES, ProviderLocations } from "../residency";
 import { Problem, valueAt } from "./problems";
 
 type TableName = keyof typeof LOCATION_TABLES;
@@ -60,25 +60,26 @@ export function residencyProblems(raw: unknown): Problem[] {
 
   const table = LOCATION_TABLES[provider as TableName];
   const site = { what: `a ${table.provider} ${table.environmentKinds.join(" or ")}`, kinds: table.environmentKinds };
-  const objectStorage = { what: "a Hetzner Object Storage location", kinds: ["location"], only: HETZNER_OBJECT_STORAGE_LOCATIONS } as const;
-  const gcsBucket = { what: "a GCS bucket location", kinds: ["region", "multi-region", "dual-region"] } as const;
+  // Where each provider's buckets (the app's, the state's) can be; Docker's bucket is on the Docker host,
+  // wherever `location` says (consistency.ts refuses bucket.location there).
+  const bucketSites: Partial<Record<TableName, { what: string; kinds: readonly Location["kind"][]; only?: readonly string[] }>> = {
+    hetzner: { what: "a Hetzner Object Storage location", kinds: ["location"], only: HETZNER_OBJECT_STORAGE_LOCATIONS },
+    gcp: { what: "a GCS bucket location", kinds: ["region", "multi-region", "dual-region"] },
+  };
   checkProvider(["provider"], provider as TableName);
   checkLocation(["location"], provider as TableName, site);
-  // Docker's bucket is on the Docker host, wherever `location` says (consistency.ts refuses bucket.location there).
-  if (provider === "hetzner") checkLocation(["bucket", "location"], "hetzner", { ...objectStorage, defaultsTo: ["location"] });
-  if (provider === "gcp") checkLocation(["bucket", "location"], "gcp", { ...gcsBucket, defaultsTo: ["location"] });
+  const bucketSite = bucketSites[provider as TableName];
+  if (bucketSite) checkLocation(["bucket", "location"], provider as TableName, { ...bucketSite, defaultsTo: ["location"] });
 
   const dnsProvider = valueAt(raw, ["dns", "provider"]);
   if (typeof dnsProvider === "string" && dnsProvider in LOCATION_TABLES) checkProvider(["dns", "provider"], dnsProvider as TableName);
 
   // Where the Terraform state (which holds secrets) is stored.
   const backend = valueAt(raw, ["state", "backend"]);
-  if (backend === "s3") {
-    checkProvider(["state", "backend"], "hetzner");
-    checkLocation(["state", "location"], "hetzner", objectStorage);
-  } else if (backend === "gcs") {
-    checkProvider(["state", "backend"], "gcp");
-    checkLocation(["state", "location"], "gcp", gcsBucket);
+  if (typeof backend === "string" && Object.hasOwn(BACKEND_TABLES, backend)) {
+    const host = BACKEND_TABLES[backend as keyof typeof BACKEND_TABLES];
+    checkProvider(["state", "backend"], host);
+    checkLocation(["state", "location"], host, bucketSites[host]!);
   }
   return dedupe(problems);
 }

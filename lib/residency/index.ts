@@ -2,7 +2,7 @@ import { docker } from "./docker";
 import { gcp } from "./gcp";
 import { hetzner } from "./hetzner";
 import { ProviderLocations } from "./location";
-import { LOCATIONLESS_PROVIDERS } from "./locationless";
+import { LOCATIONLESS_BACKENDS, LOCATIONLESS_PROVIDERS } from "./locationless";
 
 export * from "./location";
 export * from "./policy";
@@ -24,6 +24,19 @@ export function residencyOfTerraformProvider(type: string): ProviderLocations | 
   const table = tableForTerraformProvider(type);
   if (table) return table;
   return Object.hasOwn(LOCATIONLESS_PROVIDERS, type) ? { locationless: LOCATIONLESS_PROVIDERS[type] } : undefined;
+}
+
+/**
+ * A state backend's storage is judged by the table of the provider that hosts it; LOCATIONLESS_BACKENDS
+ * keep it on the machine running Terraform. Any other backend (HCP Terraform, azurerm, http, ...) is
+ * refused: the state holds every generated secret.
+ */
+export const BACKEND_TABLES = { s3: "hetzner", gcs: "gcp" } as const satisfies Record<string, keyof typeof LOCATION_TABLES>;
+
+/** How the residency policy treats a state backend type, as residencyOfTerraformProvider a provider. */
+export function residencyOfBackend(type: string): ProviderLocations | { readonly locationless: string } | undefined {
+  if (Object.hasOwn(BACKEND_TABLES, type)) return LOCATION_TABLES[BACKEND_TABLES[type as keyof typeof BACKEND_TABLES]];
+  return Object.hasOwn(LOCATIONLESS_BACKENDS, type) ? { locationless: LOCATIONLESS_BACKENDS[type] } : undefined;
 }
 
 /** The Terraform providers the residency policy knows, for messages: `hcloud, minio (hetzner), ..., random (no locations)`. */
