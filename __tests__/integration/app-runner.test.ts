@@ -12,8 +12,8 @@ import { ROOT } from "./helpers";
  */
 
 const app = appCommand();
-const run = (entry: string, env: Record<string, string> = {}) =>
-  execa.sync(app.file, [...app.args.slice(0, -1), entry], { cwd: ROOT, reject: false, env: { NODE_OPTIONS: "", ...env } });
+const run = (entry: string, env: Record<string, string> = {}, args: string[] = []) =>
+  execa.sync(app.file, [...app.args.slice(0, -1), entry, ...args], { cwd: ROOT, reject: false, env: { NODE_OPTIONS: "", ...env } });
 
 function outputFiles(outdir: string): Record<string, string> {
   const files = readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
@@ -94,7 +94,7 @@ test("a script run through it sees its arguments and is the main module, as unde
   const dir = mkdtempSync(join(tmpdir(), "runner-script-"));
   const script = join(dir, "script.ts");
   writeFileSync(script, `const args: string[] = process.argv.slice(1);\nconsole.log(JSON.stringify({ args, main: require.main === module }));\n`);
-  const result = execa.sync(app.file, [...app.args.slice(0, -1), script, "local", "--out", "x y"], { cwd: ROOT, reject: false });
+  const result = run(script, {}, ["local", "--out", "x y"]);
   expect(result.stderr).toBe("");
   expect(JSON.parse(result.stdout)).toEqual({ args: [script, "local", "--out", "x y"], main: true });
   rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
 import execa from "execa";
-import { appCommand } from "../../scripts/lib/app-command";
 import { localImages } from "../../images/catalog";
 import { dockerNames, ENVIRONMENT_LABEL } from "../../constructs/docker/names";
-import { docker, environmentVariant, psql, requireDocker } from "./docker";
-import { ROOT } from "./helpers";
+import { docker, environmentVariant, npmRun, psql, requireDocker } from "./docker";
 
 // The backup image (images/backup/backup.sh) and `npm run backup` / `npm run restore` against a
 // database and an object store of their own, "bkdrill", on this machine's Docker Engine: what a
@@ -39,12 +37,7 @@ const listed = () => backup(["list"]).stdout.split("\n").map((line) => line.spli
 
 /** The `npm run` scripts, with "bkdrill" (the shipped local environment, renamed) as the only environment. */
 let environments: string;
-function npmScript(mode: "backup" | "restore", args: string[]) {
-  const app = appCommand("scripts/backup.ts");
-  return execa.sync(app.file, [...app.args, mode, ENV, ...args], {
-    cwd: ROOT, reject: false, env: { ENVIRONMENTS_DIR: environments },
-  });
-}
+const npmScript = (mode: "backup" | "restore", args: string[]) => npmRun(mode, [ENV, ...args], { ENVIRONMENTS_DIR: environments });
 
 function removeOurs(): void {
   // -v: the anonymous volumes of the images' VOLUMEs go with the containers

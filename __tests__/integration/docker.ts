@@ -23,8 +23,9 @@ export function cdktf(args: string[], env: Record<string, string> = {}): execa.E
   });
 }
 
-export function npmRun(script: string, args: string[]): execa.ExecaSyncReturnValue {
-  return execa.sync("npm", ["run", "--silent", script, "--", ...args], { cwd: ROOT, reject: false });
+/** `npm run <script> -- <args>` from the project root; `env` is added to this process's environment. */
+export function npmRun(script: string, args: string[], env: Record<string, string> = {}): execa.ExecaSyncReturnValue {
+  return execa.sync("npm", ["run", "--silent", script, "--", ...args], { cwd: ROOT, reject: false, env });
 }
 
 /** Containers of an environment, by the label every one of them carries. */

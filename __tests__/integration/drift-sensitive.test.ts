@@ -10,7 +10,7 @@ import { pinProviderVersions } from "../../constructs/backend-stack";
 import { driftOf } from "../../scripts/drift/changes";
 import { REDACTED } from "../../scripts/lib/redact-plan";
 import { requireDocker } from "./docker";
-import { terraform } from "./helpers";
+import { terraform, terraformOk } from "./helpers";
 
 jest.setTimeout(180_000);
 
@@ -40,11 +40,7 @@ function synthStack(dir: string, volumeName: string): void {
 test("a sensitive value changed outside Terraform is reported as drift, and its values are not", () => {
   requireDocker();
   const dir = mkdtempSync(join(tmpdir(), "drift-sensitive-"));
-  const step = (args: string[]) => {
-    const run = terraform([...args, "-input=false", "-no-color"], dir);
-    if (run.exitCode !== 0) throw new Error(`terraform ${args.join(" ")} failed:\n${run.stderr}`);
-    return run.stdout;
-  };
+  const step = (args: string[]) => terraformOk([...args, "-input=false", "-no-color"], dir).stdout;
   synthStack(dir, `drift-sensitive-${basename(dir).slice(-6).toLowerCase()}`);
   step(["init"]);
   step(["apply", "-auto-approve"]);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
-import { byType, offlinePlan, PlannedResource, synthApp, terraform } from "./helpers";
+import { byType, offlinePlan, PlannedResource, synthApp, terraformOk } from "./helpers";
 
 // `terraform plan` of the GCP stacks with the real google provider from the mirror, offline: a dummy
 // access token; the GCS state backend is swapped for a local one in the test only (offlinePlan).
@@ -24,8 +24,7 @@ const API_OF_TYPE: Record<string, string> = {
 
 /** What each resource waits for before Terraform creates it: everything reachable in `terraform graph`. */
 function prerequisites(stackDir: string): Map<string, Set<string>> {
-  const graph = terraform(["graph"], stackDir);
-  if (graph.exitCode !== 0) throw new Error(`terraform graph failed:\n${graph.stderr}`);
+  const graph = terraformOk(["graph"], stackDir);
   const edges = new Map<string, string[]>();
   for (const [, from, to] of graph.stdout.matchAll(/^\s*"([^"]+)" -> "([^"]+)"/gm)) edges.set(from, [...(edges.get(from) ?? []), to]);
   const reach = (node: string, seen = new Set<string>()): Set<string> => {
@@ -42,8 +41,12 @@ describe.each([
   ["gcp-prod", { protect: true }],
 ] as const)("%s plans with the real google provider", (stack, expected) => {
   let resources: PlannedResource[];
+  let synthesized: any; // the stack's cdk.tf.json
   const one = (type: string) => { const all = byType(resources, type); expect(all).toHaveLength(1); return all[0].values; };
-  beforeAll(() => { resources = plan(stack); });
+  beforeAll(() => {
+    resources = plan(stack);
+    synthesized = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  });
 
   test("has every part of the backend, with the APIs a fresh project needs", () => {
     const types = new Set(resources.map((r) => r.type));
@@ -117,13 +120,12 @@ describe.each([
     const planReads = byType(resources, "google_secret_manager_secret_iam_member").filter((m) => m.address.includes(".ci_plan-reads-"));
     expect(secrets).toHaveLength(4);
     expect(planReads.map((m) => m.values.role)).toEqual(secrets.map(() => "roles/secretmanager.secretAccessor"));
-    const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).resource;
+    const config = synthesized.resource;
     const granted = Object.entries<any>(config.google_secret_manager_secret_iam_member).filter(([id]) => id.startsWith("ci_plan-reads-")).map(([, m]) => m.secret_id).sort();
     expect(granted).toEqual(Object.keys(config.google_secret_manager_secret).map((id) => `\${google_secret_manager_secret.${id}.id}`).sort());
     expect(roles("deploy")).not.toContain("roles/owner");
     expect(roles("deploy")).not.toContain("roles/editor");
     // Who may impersonate which: principals are known only after apply (they name the pool), so read the configuration.
-    const synthesized = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
     const members = Object.values(synthesized.resource.google_service_account_iam_member as Record<string, { role: string; member: string }>);
     expect(members.map(({ role, member }) => ({ role, member })).sort((a, b) => a.member.localeCompare(b.member))).toEqual([
       { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stack}$`)) },

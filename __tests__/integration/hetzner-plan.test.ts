@@ -25,7 +25,11 @@ describe.each([
   ["hetzner-prod", { protect: true, replicas: 2 }],
 ] as const)("%s plans with the real hcloud provider", (stack, expected) => {
   let resources: PlannedResource[];
-  beforeAll(() => { resources = plan(stack); });
+  let config: any; // the stack's cdk.tf.json
+  beforeAll(() => {
+    resources = plan(stack);
+    config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  });
 
   test("has every part of the backend", () => {
     const types = new Set(resources.map((r) => r.type));
@@ -44,7 +48,6 @@ describe.each([
   });
 
   test("a new image replaces the app servers, never the database server (its user_data is ignored)", () => {
-    const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
     const servers = Object.values(config.resource.hcloud_server) as { name: string; user_data: string; lifecycle: { ignore_changes: string[] } }[];
     for (const server of servers) {
       const isDatabase = server.name === `${stack}-database`;
@@ -59,7 +62,6 @@ describe.each([
   });
 
   test("systemd: the app is restarted forever; Postgres starts once its private address is there", () => {
-    const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
     const files = (Object.values(config.resource.hcloud_server) as { user_data: string }[])
       .flatMap((s) => parse(s.user_data).write_files as { path: string; content: string }[]);
     const units = (path: string) => files.filter((f) => f.path === path).map((f) => f.content);
@@ -122,7 +124,6 @@ describe.each([
 
   test("rendered cloud-init passes `cloud-init schema`", () => {
     // user_data holds references resolved at apply; the synthesized text with stand-in values is what is checked.
-    const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
     const servers = Object.values(config.resource.hcloud_server) as { user_data: string }[];
     for (const { user_data } of servers) {
       const file = join(mkdtempSync(join(tmpdir(), "cloud-init-")), "user-data.yaml");

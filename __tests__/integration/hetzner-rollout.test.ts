@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireEngine } from "../../scripts/lib/engine";
-import { ROOT, synthApp, terraform } from "./helpers";
+import { offlineInit, offlinePlanJson, ROOT, synthApp } from "./helpers";
 
 // A release on Hetzner: the environment files in two copies, the second with a new app image, are
 // planned offline against the same state, one that holds the servers as the first copy deployed them
@@ -36,17 +36,8 @@ function synth(image: string): string {
 type Change = { address: string; type: string; change: { actions: string[]; after: Record<string, any>; replace_paths?: unknown[] } };
 type Plan = { planned_values: { root_module: { resources: { address: string; type: string; name: string; schema_version: number; values: Record<string, any> }[] } }; resource_changes: Change[] };
 
-function init(stackDir: string): void {
-  writeFileSync(join(stackDir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "release.tfstate" } } } }));
-  const result = terraform(["init", "-input=false", "-no-color"], stackDir);
-  if (result.exitCode !== 0) throw new Error(`terraform init failed:\n${result.stderr}`);
-}
-
-function plan(stackDir: string): Plan {
-  const result = terraform(["plan", "-refresh=false", "-input=false", "-no-color", "-out", "plan.bin"], stackDir, DUMMY_ENV);
-  if (result.exitCode !== 0 || result.stderr) throw new Error(`terraform plan failed:\n${result.stderr}`);
-  return JSON.parse(terraform(["show", "-json", "plan.bin"], stackDir).stdout);
-}
+const init = (stackDir: string) => offlineInit(stackDir, "release.tfstate");
+const plan = (stackDir: string) => offlinePlanJson<Plan>(stackDir, DUMMY_ENV, ["-refresh=false"]);
 
 /** A state holding the servers and the random password as `planned` would have created them. */
 function deployedState(planned: Plan, userData: (address: string) => string): object {
@@ -69,11 +60,17 @@ function deployedState(planned: Plan, userData: (address: string) => string): ob
 const servers = (p: Plan) => p.resource_changes.filter((c) => c.type === "hcloud_server");
 const isApp = (c: Change) => /_service_app-\d+_/.test(c.address);
 
+// Each copy is synthesized once: a synth writes both stacks, and each stack plans in its own folder.
+let outdirs: string[]; // the current files' synth, then the one with the new image
+beforeAll(() => {
+  outdirs = [synth("ghcr.io/acme/api:1.4.2"), synth("ghcr.io/acme/api:1.5.0")];
+});
+
 describe.each(STACKS)("%s: a new app image", (stack) => {
   let current: Plan; // the deployed files, planned against their own deployment
   let release: Plan; // the files with the new image, against the same deployment
   beforeAll(() => {
-    const [before, after] = [synth("ghcr.io/acme/api:1.4.2"), synth("ghcr.io/acme/api:1.5.0")].map((out) => join(out, "stacks", stack));
+    const [before, after] = outdirs.map((out) => join(out, "stacks", stack));
     init(before);
     init(after);
     const fresh = plan(before);

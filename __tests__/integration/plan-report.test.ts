@@ -14,7 +14,7 @@ import { StackPlanResult } from "../../scripts/lib/stack-results";
 import { planReport, StackPlan } from "../../scripts/plan-report/index";
 import { planJsonSchema } from "../../scripts/plan-report/plan-json";
 import { FakeGitHub } from "../support/fake-github";
-import { offlinePlan, ROOT, synthApp, terraform } from "./helpers";
+import { offlinePlan, ROOT, synthApp, terraformOk } from "./helpers";
 
 /*
  * The plan report over plans terraform itself made, with the real providers from the mirror, offline:
@@ -24,11 +24,7 @@ import { offlinePlan, ROOT, synthApp, terraform } from "./helpers";
 
 /** `terraform show` of the saved plan in `dir`, kept the way `npm run plan` keeps it (redacted JSON + text). */
 function shownPlan(dir: string, result: Omit<StackPlanResult, "status">): StackPlan {
-  const run = (args: string[]) => {
-    const shown = terraform(args, dir);
-    if (shown.exitCode !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${dir}:\n${shown.stderr}`);
-    return shown.stdout;
-  };
+  const run = (args: string[]) => terraformOk(args, dir).stdout;
   const plan = planJsonSchema.parse(redactPlan(JSON.parse(run(["show", "-json", "plan.bin"]))));
   return { result: { ...result, status: "planned" }, plan, planText: run(["show", "-no-color", "plan.bin"]) };
 }
@@ -70,11 +66,7 @@ const changedRandomStack = (): StackPlan => changedRandom().stack;
 function applyAndChangeRandomStack(): RandomPlan {
   const dir = mkdtempSync(join(tmpdir(), "plan-report-random-"));
   const statePath = join(dir, "terraform.tfstate");
-  const step = (args: string[]) => {
-    const run = terraform([...args, "-input=false", "-no-color"], dir);
-    if (run.exitCode !== 0) throw new Error(`terraform ${args[0]} failed:\n${run.stderr}`);
-    return run.stdout;
-  };
+  const step = (args: string[]) => terraformOk([...args, "-input=false", "-no-color"], dir).stdout;
   cpSync(synthRandomStack(1, statePath), join(dir, "cdk.tf.json"));
   step(["init"]);
   step(["apply", "-auto-approve"]);

@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import execa from "execa";
 import { DUMMY_CREDENTIALS, environmentsDir, localState } from "../../bench/lib/environments";
 import { requireEngine } from "../../scripts/lib/engine";
-import { ROOT, terraform } from "./helpers";
+import { ROOT, terraform, terraformOk } from "./helpers";
 
 jest.setTimeout(600_000);
 
@@ -75,8 +75,7 @@ test("when synth fails, every stack asked for gets a failed result with synth's 
 async function holdStateLock(stateFile: string): Promise<{ holding: () => boolean; release: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "lock-holder-"));
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: stateFile } } }, resource: { terraform_data: { deploy: {} } } }));
-  const init = terraform(["init", "-input=false", "-no-color"], dir);
-  if (init.exitCode !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
+  terraformOk(["init", "-input=false", "-no-color"], dir);
   const apply = execa(requireEngine().path, ["apply", "-no-color"], { cwd: dir, reject: false, env: { CHECKPOINT_DISABLE: "1" } });
   const lockInfo = join(dirname(stateFile), `.${basename(stateFile)}.lock.info`);
   while (!existsSync(lockInfo) && apply.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,12 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DockerEnvironment, loadEnvironments } from "../../lib/environment";
+import { DockerEnvironment } from "../../lib/environment";
 import { missingCredentials } from "../../scripts/lib/credentials";
+import { shippedEnvironment as env } from "../support/shipped-environments";
 
 // A stack whose credentials are missing is "not checked" by plan and drift, never planned against nothing.
-const environments = new Map(loadEnvironments(join(__dirname, "..", "..", "environments")).map((e) => [e.name, e]));
-const env = (name: string) => environments.get(name)!;
 const homes: string[] = [];
 /** An empty HOME, so what the machine running the tests has in ~/.ssh does not count. */
 const newHome = () => { const home = mkdtempSync(join(tmpdir(), "creds-home-")); homes.push(home); return home; };

@@ -1,14 +1,14 @@
-import { join } from "node:path";
 import { Testing } from "cdktf";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { PubsubTopic } from "@cdktf/provider-google/lib/pubsub-topic";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { BackendStack } from "../../constructs/backend-stack";
-import { Environment, GcpEnvironment, loadEnvironments } from "../../lib/environment";
+import { Environment, GcpEnvironment } from "../../lib/environment";
+import { shippedEnvironment } from "../support/shipped-environments";
 
 // Every Google resource waits for the API it is made through (constructs/gcp/services.ts, WaitForApis);
 // the order terraform derives from it is checked on the real graph in the gcp plan test.
-const env = loadEnvironments(join(__dirname, "..", "..", "environments")).find((e) => e.name === "gcp-prod") as GcpEnvironment;
+const env = shippedEnvironment("gcp-prod") as GcpEnvironment;
 const synth = (stack: BackendStack) => JSON.parse(Testing.synth(stack));
 const serviceOf = (json: any, dependsOn: string[]) =>
   dependsOn.filter((d) => d.startsWith("google_project_service.")).map((d) => json.resource.google_project_service[d.split(".")[1]].service);

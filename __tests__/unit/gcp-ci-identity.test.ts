@@ -1,12 +1,12 @@
-import { join } from "node:path";
 import { Testing } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { BackendStack } from "../../constructs/backend-stack";
-import { GcpEnvironment, loadEnvironments } from "../../lib/environment";
+import { GcpEnvironment } from "../../lib/environment";
+import { shippedEnvironment } from "../support/shipped-environments";
 
 // The CI plan identity reads this stack's secrets only, one grant per secret: a secret added after the
 // stack was built (as `extend` does) is granted too, and a second synth adds nothing twice.
-const env = loadEnvironments(join(__dirname, "..", "..", "environments")).find((e) => e.name === "gcp-prod") as GcpEnvironment;
+const env = shippedEnvironment("gcp-prod") as GcpEnvironment;
 
 test("a secret added in code is readable by the plan identity, like the stack's own", () => {
   const stack = new BackendStack(Testing.app(), env);

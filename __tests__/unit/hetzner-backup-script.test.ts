@@ -5,11 +5,11 @@ import { Testing } from "cdktf";
 import execa from "execa";
 import { parse } from "yaml";
 import { BackendStack } from "../../constructs/backend-stack";
-import { loadEnvironments } from "../../lib/environment";
+import { shippedEnvironment } from "../support/shipped-environments";
 
 // The database server's backup script as cloud-init writes it, run for real by bash with stand-ins
 // for runuser, pg_dump and rclone on PATH; the stand-in rclone keeps the "bucket" in a folder.
-const env = loadEnvironments(join(__dirname, "..", "..", "environments")).find((e) => e.name === "hetzner-prod")!;
+const env = shippedEnvironment("hetzner-prod");
 const config = JSON.parse(Testing.synth(new BackendStack(Testing.app(), env)));
 const database = Object.values(config.resource.hcloud_server as Record<string, { name: string; user_data: string }>).find((s) => s.name === "hetzner-prod-database")!;
 const script = (parse(database.user_data).write_files as { path: string; content: string }[]).find((f) => f.path === "/usr/local/sbin/pg-backup")!.content;

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import {
   AzurermBackend, CloudBackend, Fn, GcsBackend, HttpBackend, NamedCloudWorkspace, TerraformBackend, TerraformHclModule, TerraformLocal,
   TerraformResource, TerraformVariable, Testing,
@@ -10,15 +9,14 @@ import { BigqueryDataset } from "@cdktf/provider-google/lib/bigquery-dataset";
 import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
 import { BackendStack, enforceResidency } from "../../constructs/backend-stack";
 import { Violation } from "../../constructs/residency-aspect";
-import { Environment, loadEnvironments } from "../../lib/environment";
+import { shippedEnvironment as env, shippedEnvironments } from "../support/shipped-environments";
 
 /*
  * The residency aspect fails closed: what it cannot judge — a provider or backend with no table, an
  * expression whose value synth cannot know, a module — is refused, not skipped.
  */
 
-const environments = loadEnvironments(join(__dirname, "..", "..", "environments"));
-const env = (name: string): Environment => environments.find((e) => e.name === name)!;
+const environments = shippedEnvironments();
 
 /** The violations of `env`'s stack after `extend` added to it, the way createBackendApp's `extend` hook does. */
 function violations(envName: string, extend: (stack: BackendStack) => void): Violation[] {

@@ -7,12 +7,12 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Server } from "../../.gen/providers/hcloud/server";
 import { Network } from "../../.gen/providers/hcloud/network";
 import { BackendStack, enforceResidency } from "../../constructs/backend-stack";
-import { Environment, loadEnvironments, validateEnvironment } from "../../lib/environment";
+import { Environment, validateEnvironment } from "../../lib/environment";
 import { PINNED_PROVIDERS } from "../../lib/providers";
+import { shippedEnvironment as env, shippedEnvironments } from "../support/shipped-environments";
 
 const ROOT = join(__dirname, "..", "..");
-const environments = loadEnvironments(join(ROOT, "environments"));
-const env = (name: string): Environment => environments.find((e) => e.name === name)!;
+const environments = shippedEnvironments();
 
 function synth(environment: Environment): { stack: BackendStack; json: any } {
   const stack = new BackendStack(Testing.app(), environment);
