@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { Environment } from "../lib/environment";
+import { AppEnvironment } from "./app-environment";
 
 /*
- * The six parts every target implements, and what they hand each other. A part receives what it
- * needs through these typed values, never by looking anything up globally.
+ * The parts every target implements, and what they hand each other. A part receives what it needs
+ * through these typed values, never by looking anything up globally.
  */
 
 /** Where the app reaches Postgres (a private address), and as whom. */
@@ -14,11 +15,13 @@ export interface DatabaseEndpoint {
   readonly user: string;
   /** A reference to a secret generated at apply time, never a literal. */
   readonly password: string;
+  /** What the path to the database needs: TLS where it crosses a network the target does not own. */
+  readonly sslmode: "disable" | "prefer" | "require";
 }
 
-/** The connection URL the app is given; `sslmode` says what the path to the database needs. */
-export function databaseUrl(db: DatabaseEndpoint, sslmode: "disable" | "prefer" | "require"): string {
-  return `postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=${sslmode}`;
+/** The connection URL the app is given. */
+export function databaseUrl(db: DatabaseEndpoint): string {
+  return `postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=${db.sslmode}`;
 }
 
 export interface BucketEndpoint {
@@ -28,6 +31,23 @@ export interface BucketEndpoint {
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+}
+
+/** Where the app reaches Redis (a private address), with its password. */
+export interface CacheEndpoint {
+  readonly host: string;
+  readonly port: number;
+  /** A reference to a secret generated at apply time (URL-safe), never a literal. */
+  readonly password: string;
+  /** Whether the connection is TLS (`rediss://`). */
+  readonly tls: boolean;
+  /** With TLS from a private CA: its certificate (PEM), which clients must trust. */
+  readonly caCertificate?: string;
+}
+
+/** The URL the app is given, e.g. redis://:<password>@cache:6379/0. */
+export function redisUrl(cache: CacheEndpoint): string {
+  return `${cache.tls ? "rediss" : "redis"}://:${cache.password}@${cache.host}:${cache.port}/0`;
 }
 
 export interface ServiceEndpoint {
@@ -43,18 +63,43 @@ export interface Backups {
   readonly location: string;
 }
 
-export interface PartDeps<Net, Bucket extends BucketEndpoint, Db extends DatabaseEndpoint> {
+/** The environment's settings of one part, when it has that part (`database: false` has none). */
+export type DatabaseSettings<E extends Environment> = Exclude<E["database"], false>;
+export type BucketSettings<E extends Environment> = Exclude<E["bucket"], false>;
+export type CacheSettings<E extends Environment> = NonNullable<E["cache"]>;
+export type BackupSettings<E extends Environment> = NonNullable<E["backups"]>;
+
+/** What the service part (the app, its workers and its release command) is given. */
+export interface ServiceDeps<Net, Bucket extends BucketEndpoint, Db extends DatabaseEndpoint, Cache extends CacheEndpoint> {
   readonly net: Net;
-  readonly db: Db;
-  readonly bucket: Bucket;
+  readonly db?: Db;
+  readonly bucket?: Bucket;
+  readonly cache?: Cache;
+  /** The variables the app, its workers and its release command receive. */
+  readonly app: AppEnvironment;
 }
 
-/** What a target builds; `Net`, `Bucket` and `Db` are its own types, passed between its parts. */
-export interface BackendParts<E extends Environment, Net, Bucket extends BucketEndpoint = BucketEndpoint, Db extends DatabaseEndpoint = DatabaseEndpoint> {
+export interface BackupDeps<Net, Bucket extends BucketEndpoint, Db extends DatabaseEndpoint> {
+  readonly net: Net;
+  readonly db: Db;
+  /** The app's bucket, when the environment has one. */
+  readonly bucket?: Bucket;
+}
+
+/**
+ * What a target builds; `Net`, `Bucket`, `Db` and `Cache` are its own types, passed between its parts.
+ * A part the environment turns off (`database: false`, `bucket: false`, no `cache`) is not asked for,
+ * and neither are backups without a database.
+ */
+export interface BackendParts<
+  E extends Environment, Net,
+  Bucket extends BucketEndpoint = BucketEndpoint, Db extends DatabaseEndpoint = DatabaseEndpoint, Cache extends CacheEndpoint = CacheEndpoint,
+> {
   network(scope: Construct, env: E): Net;
-  database(scope: Construct, env: E, net: Net): Db;
-  bucket(scope: Construct, env: E, net: Net): Bucket;
-  service(scope: Construct, env: E, deps: PartDeps<Net, Bucket, Db>): ServiceEndpoint;
+  database(scope: Construct, env: E, net: Net, settings: DatabaseSettings<E>): Db;
+  bucket(scope: Construct, env: E, net: Net, settings: BucketSettings<E>): Bucket;
+  cache(scope: Construct, env: E, net: Net, settings: CacheSettings<E>): Cache;
+  service(scope: Construct, env: E, deps: ServiceDeps<Net, Bucket, Db, Cache>): ServiceEndpoint;
   dns(scope: Construct, env: E, service: ServiceEndpoint): void;
-  backups(scope: Construct, env: E, deps: PartDeps<Net, Bucket, Db>): Backups;
+  backups(scope: Construct, env: E, deps: BackupDeps<Net, Bucket, Db>, settings: BackupSettings<E>): Backups;
 }

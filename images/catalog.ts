@@ -11,6 +11,8 @@ export const localImages = {
   proxy: "portable-backend/caddy:2.11.9",
   app: "portable-backend/app:0.1.0",
   backup: "portable-backend/backup:0.1.0",
+  cache: "portable-backend/redis:7",
+  exampleApp: "portable-backend/example-fastapi:0.1.0",
 } as const;
 
 export type LocalImageName = keyof typeof localImages;
@@ -20,10 +22,12 @@ export type LocalImageTag = (typeof localImages)[LocalImageName];
 export const localImageOrder: readonly LocalImageName[] = [
   "base",
   "postgres",
+  "cache",
   "objectstore",
   "proxy",
   "app",
   "backup",
+  "exampleApp",
 ];
 
 /** Label holding the content hash of an image's build inputs. */
@@ -95,6 +99,41 @@ export const imageRuntime = {
       "BACKUP_PREFIX",
       "BACKUP_RETENTION_DAYS",
       "BACKUP_INTERVAL_SECONDS",
+    ],
+  },
+  cache: {
+    port: 6379,
+    user: "999:999",
+    dataDir: "/data",
+    /** Required: the entrypoint refuses to start without a password. */
+    env: ["REDIS_PASSWORD", "REDIS_PASSWORD_FILE"],
+    /** Redis writes its data and exits cleanly on SIGTERM. */
+    stopSignal: "SIGTERM",
+    /** PING with the password (from the container's REDIS_PASSWORD[_FILE]) must answer PONG. */
+    healthcheck: ["CMD", "redis-health"],
+  },
+  /** The example Python app (images/example-app/): web, release command and worker from one image. */
+  exampleApp: {
+    port: 8000,
+    user: "65532:65532",
+    command: ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"],
+    release: ["alembic", "upgrade", "head"],
+    worker: ["python3", "-m", "app.worker"],
+    healthPath: "/healthz",
+    /** GET http://127.0.0.1:$PORT/healthz (PORT default 8000) must answer 200; no curl in the image. */
+    healthcheck: ["CMD", "python3", "-m", "app.healthcheck"],
+    env: [
+      "PORT",
+      "DATABASE_URL",
+      "S3_ENDPOINT",
+      "S3_REGION",
+      "S3_BUCKET",
+      "S3_ACCESS_KEY_ID",
+      "S3_SECRET_ACCESS_KEY",
+      "REDIS_URL",
+      "APP_MODE",
+      "LOG_LEVEL",
+      "SECRET_KEY",
     ],
   },
 } as const;

@@ -7,27 +7,41 @@
  * where the prebuilt cdktf bindings were generated for an older release, `bindings` says so and
  * the integration tests prove the synthesized configuration against the real provider.
  */
-export interface PinnedProvider {
+interface ProviderBuild {
   /** Registry address without host, e.g. `hashicorp/google`. */
   readonly source: string;
   /** The release this build is, as Terraform sees it (mirror directory and exact constraint). */
   readonly version: string;
+  /** Package to build inside the module. */
+  readonly goPackage: string;
+  /** Where the TypeScript bindings come from. */
+  readonly bindings: string;
+}
+
+/** A provider built from a released Go module, downloaded through the Go module proxy. */
+export interface ModuleProvider extends ProviderBuild {
   /** Module path to download (the repository path the proxy serves it under). */
   readonly goModule: string;
   /** Module version: a tag, or a pseudo-version of the release commit where the tag is not a valid Go version. */
   readonly goVersion: string;
   /** `h1:` hash of the module zip, checked on every download (also where the checksum database lacks it). */
   readonly goSum: string;
-  /** Package to build inside the module. */
-  readonly goPackage: string;
-  /** Where the TypeScript bindings come from. */
-  readonly bindings: string;
   /**
    * Fixes carried on top of the release (paths from the project root, applied in order before the
    * build; each patch says what it fixes and why). The version label stays the release's.
    */
   readonly patches?: readonly string[];
 }
+
+/** The project's own provider: a Go module in this repository (its go.sum pins every dependency). */
+export interface LocalProvider extends ProviderBuild {
+  /** The module's folder, from the project root. */
+  readonly localModule: string;
+}
+
+export type PinnedProvider = ModuleProvider | LocalProvider;
+
+export const isLocalProvider = (p: PinnedProvider): p is LocalProvider => "localModule" in p;
 
 export const PINNED_PROVIDERS = {
   google: {
@@ -80,6 +94,14 @@ export const PINNED_PROVIDERS = {
     goSum: "h1:Ovs9UrNvVYBvgcjzfetZgZueoU1kAELvxjBolie8wAc=",
     goPackage: ".",
     bindings: "cdktf get (.gen/providers/minio)",
+  },
+  portable: {
+    // The project's own (providers/portable): the deployer's secrets, read from the environment at plan time.
+    source: "portable-backend/portable",
+    version: "0.1.0",
+    localModule: "providers/portable",
+    goPackage: ".",
+    bindings: "cdktf get (.gen/providers/portable)",
   },
 } as const satisfies Record<string, PinnedProvider>;
 

@@ -119,6 +119,7 @@ function dockerEnvironment(name: string): DockerEnvironment {
   if (env.provider !== "docker") {
     throw new Error(`${env.file}: on ${env.provider} backups run on the provider's side (see README "Backups"); this command is for Docker environments`);
   }
+  if (!env.database) throw new Error(`${env.file}: this environment has no database (database: false), so there is nothing to back up or restore`);
   return env;
 }
 

@@ -2,18 +2,18 @@
  * `npm run providers`: make Terraform work with no registry.
  *
  *  1. an engine: `terraform` from PATH, or OpenTofu built from its Go module;
- *  2. every provider in lib/providers.ts built from its Go module at the pinned version
- *     (cached outside the repo; a second run takes seconds);
+ *  2. every provider in lib/providers.ts built from its Go module at the pinned version, or from
+ *     its folder in this repository (cached outside the repo; a second run takes seconds);
  *  3. a filesystem mirror in .terraform-providers/mirror, and a managed block in terraform's
  *     CLI config pointing at it, so a plain `npx cdktf plan <stack>` in a new shell works;
- *  4. the hcloud bindings (`cdktf get`), which no npm package ships.
+ *  4. the hcloud and portable bindings (`cdktf get`), which no npm package ships.
  */
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import execa from "execa";
-import { PINNED_PROVIDERS, PinnedProvider } from "../lib/providers";
+import { isLocalProvider, PINNED_PROVIDERS, PinnedProvider } from "../lib/providers";
 import { ENGINE_WRAPPER, findEngine } from "./lib/engine";
-import { buildCached } from "./lib/gobuild";
+import { buildCached, buildLocalCached } from "./lib/gobuild";
 import { CACHE_DIR, cliConfigPath, LOCAL_BIN_DIR, MIRROR_DIR, platform, PROJECT_ROOT, REGISTRY_HOSTS } from "./lib/paths";
 import { Progress } from "./lib/progress";
 import { writeManagedBlock } from "./lib/cli-config";
@@ -49,11 +49,14 @@ async function main(): Promise<void> {
     const type = p.source.split("/")[1];
     const binary = `terraform-provider-${type}_v${p.version}`;
     const cached = join(CACHE_DIR, "providers", p.source, p.version, platform(), binary);
-    progress.step(i + 2, name, `checking ${p.goModule}@${p.goVersion}`);
-    const built = await buildCached(p, cached, (work) => {
+    progress.step(i + 2, name, `checking ${isLocalProvider(p) ? p.localModule : `${p.goModule}@${p.goVersion}`}`);
+    const onBuild = (work: Promise<unknown>) => {
       progress.step(i + 2, name, type === "google" ? "building (the google provider takes 10-20 minutes on 2 cores the first time)" : "building");
       return progress.during(`building ${name}`, work);
-    });
+    };
+    const built = isLocalProvider(p)
+      ? await buildLocalCached(join(PROJECT_ROOT, p.localModule), p.goPackage, cached, onBuild)
+      : await buildCached(p, cached, onBuild);
     for (const host of REGISTRY_HOSTS) {
       linkOrCopy(cached, join(MIRROR_DIR, host, p.source, p.version, platform(), binary));
     }
@@ -76,6 +79,12 @@ async function main(): Promise<void> {
  * `npx cdktf` finds node_modules/.bin first on PATH, so this wrapper is the engine cdktf runs.
  * It runs the real engine, adding the mirror to `terraform providers lock` (which cdktf runs after
  * a first init, and which ignores the CLI config's mirrors and would otherwise ask the registry).
+ *
+ * `cdktf deploy` reads terraform through a pseudo-terminal, and loses whatever terraform wrote just
+ * before it exited when it exits at once (a plan that fails: the end of the plan and the error, seen
+ * every time with a plan of some 20 resources). On a failure in a terminal, the wrapper keeps the
+ * terminal open for a second so that the error is read. Ctrl-C still reaches terraform (same process
+ * group); the trap only keeps the wrapper alive to pass on its exit code.
  */
 function writeEngineWrapper(engine: string): void {
   mkdirSync(LOCAL_BIN_DIR, { recursive: true });
@@ -87,7 +96,12 @@ function writeEngineWrapper(engine: string): void {
     "  shift 2",
     `  exec "${engine}" providers lock -fs-mirror="${MIRROR_DIR}" "$@"`,
     "fi",
-    `exec "${engine}" "$@"`,
+    '[ -t 1 ] || exec "' + engine + '" "$@"',
+    "trap : INT TERM",
+    `"${engine}" "$@"`,
+    "code=$?",
+    '[ "$code" -eq 0 ] || sleep 1',
+    'exit "$code"',
     "",
   ].join("\n"), { mode: 0o755 });
 }

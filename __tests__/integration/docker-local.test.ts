@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import execa from "execa";
-import { dockerNames } from "../../constructs/docker/names";
+import { dockerNames, ROLE_LABEL } from "../../constructs/docker/names";
 import { cdktf, containersOf, docker, environmentVariant, getJson, npmRun, psql, removeLeftovers, requireDocker } from "./docker";
 import { ROOT, terraform } from "./helpers";
 
@@ -15,6 +15,8 @@ const LOCK_FILE = join(ROOT, ".terraform.local.tfstate.lock.info");
 
 const inspect = (container: string, format: string) => JSON.parse(docker(["inspect", "--format", `{{json ${format}}}`, container]));
 const id = (container: string) => docker(["inspect", "--format", "{{.Id}}", container]);
+/** The app's replicas (their names carry the release's id). */
+const apps = () => docker(["ps", "--filter", "label=io.portable-backend.environment=local", "--filter", `label=${ROLE_LABEL}=app`, "--format", "{{.Names}}"]).split("\n").filter(Boolean).sort();
 
 beforeAll(() => {
   requireDocker();
@@ -29,7 +31,8 @@ test("deploy from nothing: healthy through the proxy on 127.0.0.1, database and 
   expect(deploy.exitCode).toBe(0);
   const health = await getJson(HEALTH);
   expect(health).toEqual({ status: 200, body: expect.objectContaining({ status: "ok", database: { reachable: true }, bucket: { reachable: true } }) });
-  expect(containersOf("local")).toEqual([names.app(1), names.app(2), names.backup, names.objectStore, names.postgres, names.proxy].sort());
+  expect(apps()).toEqual([expect.stringMatching(/^local-app-1-[0-9a-f]{8}$/), expect.stringMatching(/^local-app-2-[0-9a-f]{8}$/)]);
+  expect(containersOf("local")).toEqual([...apps(), names.backup, names.objectStore, names.postgres, names.proxy].sort());
 });
 
 test("only the proxy publishes ports, on the bind address; the database and store sit on the internal network", () => {
@@ -57,7 +60,7 @@ test("drift: clean after deploy; a container stopped and one removed outside Ter
   const drift = () => npmRun("drift", ["local"]);
   expect(drift().exitCode).toBe(0);
 
-  docker(["stop", names.app(1)]);
+  docker(["stop", apps()[0]]);
   docker(["rm", "-f", names.backup]);
   const drifted = drift();
   expect(drifted.exitCode).toBe(2);
@@ -104,9 +107,9 @@ test("a new app image replaces the app, keeps the data; a concurrent deploy fail
   const marker = `redeploy-${Date.now()}`;
   psql(names.postgres, "CREATE TABLE IF NOT EXISTS drill (id serial PRIMARY KEY, note text NOT NULL)");
   psql(names.postgres, `INSERT INTO drill (note) VALUES ('${marker}')`);
-  const before = { app: id(names.app(1)), postgres: id(names.postgres), store: id(names.objectStore) };
+  const before = { app: id(apps()[0]), postgres: id(names.postgres), store: id(names.objectStore) };
 
-  const variant = environmentVariant("local", "local", `service: { ...base.service, image: ${JSON.stringify(image)} }`);
+  const variant = environmentVariant("local", "local", `service: { ...base.service, image: ${JSON.stringify(image)}, env: { APP_VERSION: "0.1.0-redeploy" } }`);
   const first = execa("npx", ["cdktf", "deploy", "local", "--auto-approve"], {
     cwd: ROOT, reject: false, env: { ENVIRONMENTS_DIR: variant, CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
   });
@@ -118,7 +121,7 @@ test("a new app image replaces the app, keeps the data; a concurrent deploy fail
 
   const result = await first;
   expect(result.exitCode).toBe(0);
-  expect(id(names.app(1))).not.toBe(before.app);
+  expect(apps().map(id)).not.toContain(before.app);
   expect({ postgres: id(names.postgres), store: id(names.objectStore) }).toEqual({ postgres: before.postgres, store: before.store });
   expect(psql(names.postgres, `SELECT note FROM drill WHERE note = '${marker}'`)).toBe(marker);
   expect((await getJson(HEALTH)).body).toMatchObject({ status: "ok", version: "0.1.0-redeploy" });
@@ -148,6 +151,9 @@ test("the next deploy finds the kept data, with the newly generated credentials"
 test("an environment that allows deleting data loses its volumes on destroy; turning protect on in between keeps them", async () => {
   const scratch = dockerNames({ name: "scratch" });
   removeLeftovers("scratch");
+  // A run that failed halfway left its data: this environment's data is scratch.
+  const leftover = docker(["volume", "ls", "-q", "--filter", "name=^scratch-"]);
+  if (leftover) docker(["volume", "rm", ...leftover.split("\n")]);
   const variant = (protect: boolean) => ({ ENVIRONMENTS_DIR: environmentVariant("scratch", "local", `protect: ${protect}, host: { ...base.host, httpPort: 8091 }`) });
   const dir = variant(false);
   expect(cdktf(["deploy", "scratch", "--auto-approve"], dir).exitCode).toBe(0);
@@ -159,7 +165,8 @@ test("an environment that allows deleting data loses its volumes on destroy; tur
   const protectOn = cdktf(["deploy", "scratch", "--auto-approve"], variant(true));
   expect(protectOn.exitCode).toBe(0);
   expect(protectOn.stdout).toMatch(/Resources: \d+ added, \d+ changed, 0 destroyed/);
-  expect(terraform(["state", "list"], join(ROOT, "cdktf.out", "stacks", "scratch")).stdout).not.toMatch(/docker_volume/);
+  // (The health probe's volume holds no data and stays a resource.)
+  expect(terraform(["state", "list"], join(ROOT, "cdktf.out", "stacks", "scratch")).stdout).not.toMatch(/docker_volume\.(?!app_probe_)/);
   expect(psql(scratch.postgres, "SELECT v FROM kept")).toBe("still here");
 
   // protect off again: the volumes are resources again (Docker hands back the existing ones), and destroy deletes them.

@@ -45,7 +45,7 @@ describe("malformed environment files", () => {
 
   test("missing field", () => {
     const { database: _omitted, ...raw } = valid;
-    expect(problems(raw)).toContain("database: (missing) — required; expected object");
+    expect(problems(raw)).toContain("database: (missing) — required; expected false or an object");
   });
 
   test("wrong type", () => {
@@ -86,7 +86,7 @@ describe("malformed environment files", () => {
       '  - service.image: "ghcr.io/acme/api:latest" — a pinned tag: ":latest" makes deploys irreproducible',
       "  - service.replicas: 0 — expected at least 1",
       "  - database.postgres: 14 — allowed: 15, 16, 17",
-      '  - colour: "blue" — unknown field; allowed here: provider, residency, location, service, database, bucket, dns, backups, protect, serverImage, network, sshKeys, state',
+      '  - colour: "blue" — unknown field; allowed here: provider, residency, location, service, workers, cache, database, bucket, dns, backups, protect, serverImage, network, sshKeys, state',
       '  - location: "fsn9" — "fsn9" is not a known hetzner location (allowed by policy "eu": fsn1, nbg1, hel1)',
     ]);
   });

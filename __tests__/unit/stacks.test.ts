@@ -86,7 +86,8 @@ describe("providers and state per target", () => {
 
   test("Docker data volumes: resources without protect; with it, Terraform is told to forget (not delete) any it managed", () => {
     const local = env("local");
-    const addresses = (json: any) => Object.keys(json.resource.docker_volume ?? {}).map((id) => `docker_volume.${id}`).sort();
+    // The health probe's volume holds no data: always a resource.
+    const addresses = (json: any) => Object.keys(json.resource.docker_volume ?? {}).filter((id) => !id.includes("probe")).map((id) => `docker_volume.${id}`).sort();
     const unprotected = synth({ ...local, protect: false }).json;
     const protectedJson = synth({ ...local, protect: true }).json;
     expect(addresses(unprotected)).toHaveLength(3);
@@ -171,7 +172,7 @@ describe("residency aspect over raw resources added in code", () => {
 
 test("cdktf.json asks cdktf get for exactly the versions the mirror builds", () => {
   const cdktfJson = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8"));
-  const generated = [PINNED_PROVIDERS.hcloud, PINNED_PROVIDERS.minio];
+  const generated = [PINNED_PROVIDERS.hcloud, PINNED_PROVIDERS.minio, PINNED_PROVIDERS.portable];
   expect(cdktfJson.terraformProviders).toEqual(generated.map((p) => `registry.terraform.io/${p.source}@= ${p.version}`));
 });
 
@@ -198,7 +199,7 @@ test("moving a backend from hetzner to gcp is an edit of provider and location (
   const onHetzner = synth(validateEnvironment({ ...common, provider: "hetzner", location: "fsn1" }, file)).json;
   const onGcp = synth(validateEnvironment({ ...common, provider: "gcp", location: "europe-west3", project: "acme-moving-4711" }, file)).json;
   const outputs = (json: any) => Object.keys(json.output).map((k) => k.replace(/^app_(.*)_[0-9A-F]{8}$/, "$1")).sort();
-  expect(outputs(onHetzner)).toEqual(["backup_location", "bucket_endpoint", "bucket_name", "database_host", "service_url"]);
+  expect(outputs(onHetzner)).toEqual(["backup_location", "bucket_endpoint", "bucket_name", "cache_host", "database_host", "service_url"]);
   expect(outputs(onGcp)).toEqual(outputs(onHetzner));
   expect(Object.keys(onHetzner.resource)).toEqual(expect.arrayContaining(["hcloud_server", "hcloud_volume", "minio_s3_bucket"]));
   expect(Object.keys(onGcp.resource)).toEqual(expect.arrayContaining(["google_cloud_run_v2_service", "google_sql_database_instance", "google_storage_bucket"]));

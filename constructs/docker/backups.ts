@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DockerEnvironment } from "../../lib/environment";
-import { Backups, DatabaseEndpoint } from "../parts";
+import { BackupSettings, Backups, DatabaseEndpoint } from "../parts";
 import { serviceContainer } from "./container";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
@@ -18,10 +18,11 @@ const PREFIX = "backups";
 export class DockerBackups extends Construct implements Backups {
   readonly location: string;
 
-  constructor(scope: Construct, id: string, env: DockerEnvironment, deps: { net: DockerNetworks; db: DatabaseEndpoint; bucket: DockerObjectStore }) {
+  constructor(scope: Construct, id: string, env: DockerEnvironment, deps: { net: DockerNetworks; db: DatabaseEndpoint; store: DockerObjectStore }, settings: BackupSettings<DockerEnvironment>) {
     super(scope, id);
-    const { net, db, bucket } = deps;
-    this.location = `s3://${bucket.backupBucket}/${PREFIX}/`;
+    const { net, db, store } = deps;
+    if (!store.backupBucket) throw new Error("the object store has no backup bucket: the environment has no database");
+    this.location = `s3://${store.backupBucket}/${PREFIX}/`;
     serviceContainer(this, "container", env, {
       name: dockerNames(env).backup,
       image: dockerImage(this, "image", env.images.backup).imageId,
@@ -30,12 +31,13 @@ export class DockerBackups extends Construct implements Backups {
       command: ["schedule"],
       env: [
         `PGHOST=${db.host}`, `PGPORT=${db.port}`, `PGUSER=${db.user}`, `PGPASSWORD=${db.password}`, `PGDATABASE=${db.database}`,
-        ...bucket.clientEnv(),
-        `S3_BUCKET=${bucket.backupBucket}`,
+        ...store.clientEnv(),
+        `S3_BUCKET=${store.backupBucket}`,
         `BACKUP_PREFIX=${PREFIX}`,
-        `BACKUP_RETENTION_DAYS=${env.backups.retentionDays}`,
-        `BACKUP_INTERVAL_SECONDS=${INTERVAL_SECONDS[env.backups.schedule]}`,
+        `BACKUP_RETENTION_DAYS=${settings.retentionDays}`,
+        `BACKUP_INTERVAL_SECONDS=${INTERVAL_SECONDS[settings.schedule]}`,
       ],
+      dependsOn: [store.ready],
     });
   }
 }

@@ -3,10 +3,10 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { DockerEnvironment } from "../../lib/environment";
 import { BucketEndpoint } from "../parts";
-import { healthcheck, serviceContainer } from "./container";
+import { healthcheck, oneShotContainer, serviceContainer } from "./container";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
-import { dockerLabels, dockerNames } from "./names";
+import { dockerNames } from "./names";
 import { dataVolume } from "./volume";
 
 const PORT = 7070;
@@ -14,27 +14,39 @@ const PORT = 7070;
 const REGION = "us-east-1";
 
 /**
- * An S3-compatible object store on the internal network, with the environment's buckets.
+ * An S3-compatible object store on the internal network, holding the environment's buckets: the app's
+ * (`bucket`) and the database dumps' (with a database). One per environment, made when a part first
+ * asks for it.
  *
  * The store is VersityGW (Apache-2.0, actively maintained, one static Go binary serving S3 over a
  * plain directory). Its buckets are created by a one-shot container that Terraform runs once the
- * store is healthy: an S3 bucket resource (e.g. the minio provider's) would need a published port
- * to reach the store, and on `destroy` would either fail on a non-empty bucket or delete the data.
- * Destroying this resource removes the container and keeps the buckets.
+ * store is healthy: an S3 bucket resource would need a published port to reach the store, and on
+ * `destroy` would either fail on a non-empty bucket or delete the data. Destroying this resource
+ * removes the container and keeps the buckets.
  */
-export class DockerObjectStore extends Construct implements BucketEndpoint {
-  readonly name: string;
-  readonly backupBucket: string;
+export class DockerObjectStore extends Construct {
   readonly endpoint = `http://objectstore:${PORT}`;
   readonly region = REGION;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** The app's bucket, when the environment has one. */
+  readonly dataBucket?: string;
+  /** The dumps' bucket, when the environment has a database. */
+  readonly backupBucket?: string;
+  /** Created once the buckets exist. */
+  readonly ready: Container;
 
-  constructor(scope: Construct, id: string, env: DockerEnvironment, net: DockerNetworks) {
+  /** The environment's store in `scope` (the backend), made on first use. */
+  static of(scope: Construct, env: DockerEnvironment, net: DockerNetworks): DockerObjectStore {
+    const existing = scope.node.tryFindChild("bucket");
+    return existing instanceof DockerObjectStore ? existing : new DockerObjectStore(scope, "bucket", env, net);
+  }
+
+  private constructor(scope: Construct, id: string, env: DockerEnvironment, net: DockerNetworks) {
     super(scope, id);
     const names = dockerNames(env);
-    this.name = names.dataBucket;
-    this.backupBucket = names.backupBucket;
+    if (env.bucket) this.dataBucket = names.dataBucket;
+    if (env.database) this.backupBucket = names.backupBucket;
     this.accessKeyId = new Password(this, "access-key", { length: 20, special: false, lower: false }).result;
     this.secretAccessKey = new Password(this, "secret-key", { length: 40, special: false }).result;
 
@@ -49,23 +61,24 @@ export class DockerObjectStore extends Construct implements BucketEndpoint {
     });
 
     // `backup ensure-bucket` (the backup image's S3 client) creates a bucket unless it exists.
-    const ensure = [this.name, this.backupBucket].map((b) => `S3_BUCKET=${b} backup ensure-bucket`).join(" && ");
-    const buckets = new Container(this, "buckets", {
+    const buckets = [this.dataBucket, this.backupBucket].filter((b): b is string => b !== undefined);
+    this.ready = oneShotContainer(this, "buckets", env, {
       name: `${env.name}-buckets`,
       image: dockerImage(this, "client-image", env.images.backup).imageId,
-      entrypoint: ["sh", "-c", ensure],
+      entrypoint: ["sh", "-c", buckets.map((b) => `S3_BUCKET=${b} backup ensure-bucket`).join(" && ")],
       env: this.clientEnv(),
       networksAdvanced: [{ name: net.internal.name }],
-      labels: dockerLabels(env),
-      mustRun: false,
-      attach: true,
-      logs: true,
       dependsOn: [store],
+      role: "buckets",
+      failure: "Creating the buckets failed",
     });
-    buckets.addOverride("lifecycle.postcondition", [{
-      condition: "${self.exit_code == 0}",
-      error_message: "Creating the buckets failed: see the logs of the buckets container (docker logs <env>-buckets).",
-    }]);
+  }
+
+  /** The app's bucket as the app reaches it. */
+  bucket(): BucketEndpoint {
+    if (!this.dataBucket) throw new Error("this environment has no bucket (bucket: false)");
+    const { endpoint, region, accessKeyId, secretAccessKey } = this;
+    return { name: this.dataBucket, endpoint, region, accessKeyId, secretAccessKey };
   }
 
   /** The environment an S3 client on the internal network needs (endpoint and credentials). */

@@ -8,22 +8,24 @@ export interface ServiceContainerProps extends Omit<ContainerConfig, "networksAd
   /** Networks to join, with the name others reach this container by on each. */
   readonly networks: readonly Network[];
   readonly alias: string;
+  /** What the container is for (its ROLE_LABEL). Default: its alias. */
+  readonly role?: string;
 }
 
 /**
  * A long-running container with the defaults every part wants: restarted unless stopped,
- * labelled with its environment, reachable by `alias`, and (with a healthcheck) only created
- * once healthy, so what depends on it starts after it.
+ * labelled with its environment and role, reachable by `alias`, and (with a healthcheck) only
+ * created once healthy, so what depends on it starts after it.
  */
 export function serviceContainer(scope: Construct, id: string, env: DockerEnvironment, props: ServiceContainerProps): Container {
-  const { networks, alias, ...config } = props;
+  const { networks, alias, role, ...config } = props;
   return new Container(scope, id, {
     restart: "unless-stopped",
     wait: props.healthcheck !== undefined,
     waitTimeout: 120,
     destroyGraceSeconds: 30,
     ...config,
-    labels: dockerLabels(env),
+    labels: dockerLabels(env, role ?? alias),
     networksAdvanced: networks.map((n) => ({ name: n.name, aliases: [alias] })),
   });
 }
@@ -31,4 +33,26 @@ export function serviceContainer(scope: Construct, id: string, env: DockerEnviro
 /** Docker healthcheck timings shared by all parts: quick to notice, patient at start. */
 export function healthcheck(test: readonly string[]) {
   return { test: [...test], interval: "5s", timeout: "3s", retries: 5, startPeriod: "10s" };
+}
+
+/**
+ * A container that runs once to completion each time it is created, its exit code checked: unless it
+ * exits 0 the deploy fails there (nothing depending on it is created), with `failure`, the container's
+ * name and its last output lines. Left in place (exited) for `docker logs`; a deploy with a changed
+ * configuration replaces it, and one without fails again with the same message until it is removed.
+ */
+export function oneShotContainer(
+  scope: Construct, id: string, env: DockerEnvironment,
+  config: Omit<ContainerConfig, "labels" | "mustRun" | "attach" | "logs" | "restart"> & { readonly role: string; readonly failure: string },
+): Container {
+  const { role, failure, ...rest } = config;
+  const container = new Container(scope, id, { ...rest, labels: dockerLabels(env, role), restart: "no", mustRun: false, attach: true, logs: true });
+  // The last 20 lines: a match can start no earlier than the 20th line from the end.
+  const lastLines = '${regex("(?:[^\\n]*\\n){0,19}[^\\n]*$", trimspace(coalesce(self.container_logs, "(no output)")))}';
+  container.addOverride("lifecycle.postcondition", [{
+    condition: "${self.exit_code == 0}",
+    error_message: `${failure}: container \${self.name} exited with \${self.exit_code}. Its last output:\n${lastLines}\n`
+      + "Nothing that depends on it was changed. Deploy again once it is fixed; to run it again unchanged, first remove it: docker rm ${self.name}",
+  }]);
+  return container;
 }

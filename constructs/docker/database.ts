@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Container } from "@cdktf/provider-docker/lib/container";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { DockerEnvironment } from "../../lib/environment";
 import { DatabaseEndpoint } from "../parts";
@@ -17,6 +18,9 @@ export class DockerDatabase extends Construct implements DatabaseEndpoint {
   readonly database = "app";
   readonly user = "app";
   readonly password: string;
+  readonly sslmode = "disable"; // an internal Docker network on one host
+  /** Created once Postgres answers. */
+  readonly container: Container;
 
   constructor(scope: Construct, id: string, env: DockerEnvironment, net: DockerNetworks) {
     super(scope, id);
@@ -24,7 +28,7 @@ export class DockerDatabase extends Construct implements DatabaseEndpoint {
     // Generated at apply time; letters and digits only so it is safe inside a connection URL.
     this.password = new Password(this, "password", { length: 32, special: false }).result;
     const image = dockerImage(this, "image", env.images.postgres);
-    serviceContainer(this, "container", env, {
+    this.container = serviceContainer(this, "container", env, {
       name: names.postgres,
       image: image.imageId,
       alias: this.host,

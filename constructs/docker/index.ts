@@ -2,13 +2,17 @@ import { Construct } from "constructs";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { DockerEnvironment } from "../../lib/environment";
-import { BackendParts } from "../parts";
+import { BackendParts, BucketEndpoint } from "../parts";
 import { HetznerDnsRecords } from "../dns/hetzner-dns";
 import { DockerBackups } from "./backups";
 import { DockerObjectStore } from "./bucket";
+import { DockerCache } from "./cache";
 import { DockerDatabase } from "./database";
 import { DockerNetworks } from "./network";
+import { DockerProbe } from "./probe";
+import { DockerRelease } from "./release";
 import { DockerService } from "./service";
+import { DockerWorkers } from "./workers";
 
 /** The Docker Engine the stack deploys to (the local socket, or a remote engine over ssh), and the DNS provider. */
 export function dockerProviders(scope: Construct, env: DockerEnvironment): void {
@@ -20,15 +24,23 @@ export function dockerProviders(scope: Construct, env: DockerEnvironment): void 
   if (env.dns?.provider === "hetzner") new HcloudProvider(scope, "hcloud", {}); // token from HCLOUD_TOKEN
 }
 
-export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, DockerObjectStore> = {
+export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, BucketEndpoint, DockerDatabase, DockerCache> = {
   network: (scope, env) => new DockerNetworks(scope, "network", env),
   database: (scope, env, net) => new DockerDatabase(scope, "database", env, net),
-  bucket: (scope, env, net) => new DockerObjectStore(scope, "bucket", env, net),
-  service: (scope, env, deps) => new DockerService(scope, "service", env, deps),
+  bucket: (scope, env, net) => DockerObjectStore.of(scope, env, net).bucket(),
+  cache: (scope, env, net) => new DockerCache(scope, "cache", env, net),
+  service: (scope, env, { net, db, cache, app }) => {
+    // The app's containers start once what they use is up: the database, the buckets, the cache.
+    const ready = [db?.container, env.bucket ? DockerObjectStore.of(scope, env, net).ready : undefined, cache?.container].filter((r) => r !== undefined);
+    const release = new DockerRelease(scope, "release", env, { app, networks: [net.internal, net.edge], ready });
+    const probe = new DockerProbe(scope, "probe", env);
+    new DockerWorkers(scope, "workers", env, release);
+    return new DockerService(scope, "service", env, { net, release, probe });
+  },
   dns: (scope, env, service) => {
     if (!env.dns) return; // `local` has no records
     if (env.dns.provider !== "hetzner") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the docker target yet (use hetzner)`);
     new HetznerDnsRecords(scope, "dns", env, service);
   },
-  backups: (scope, env, deps) => new DockerBackups(scope, "backups", env, deps),
+  backups: (scope, env, { net, db }, settings) => new DockerBackups(scope, "backups", env, { net, db, store: DockerObjectStore.of(scope, env, net) }, settings),
 };

@@ -1,47 +1,43 @@
 import { Construct } from "constructs";
 import { DockerEnvironment } from "../../lib/environment";
-import { DatabaseEndpoint, databaseUrl, ServiceEndpoint } from "../parts";
+import { ServiceEndpoint } from "../parts";
 import { caddyfile } from "./caddyfile";
 import { healthcheck, serviceContainer } from "./container";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
-import { DockerObjectStore } from "./bucket";
 import { dockerNames } from "./names";
+import { DockerProbe } from "./probe";
+import { DockerRelease } from "./release";
 import { dataVolume } from "./volume";
 
 /**
- * The app's replicas (on the internal network for the database and store, and on the edge network
- * for the proxy) and the reverse proxy in front of them, the only container that publishes ports.
+ * The app's replicas (on the internal network for the database, store and cache, and on the edge
+ * network for the proxy and the way out) and the reverse proxy in front of them, the only container
+ * that publishes ports. Each replica is reached as app-<n>, whichever release it belongs to.
  */
 export class DockerService extends Construct implements ServiceEndpoint {
   readonly url: string;
   readonly publicIpv4: readonly string[];
   readonly publicIpv6: readonly string[] = [];
 
-  constructor(scope: Construct, id: string, env: DockerEnvironment, deps: { net: DockerNetworks; db: DatabaseEndpoint; bucket: DockerObjectStore }) {
+  constructor(scope: Construct, id: string, env: DockerEnvironment, deps: { net: DockerNetworks; release: DockerRelease; probe: DockerProbe }) {
     super(scope, id);
-    const { net, db, bucket } = deps;
+    const { net, release, probe } = deps;
     const names = dockerNames(env);
-    const { port, healthPath, replicas } = env.service;
+    const { port, healthPath, replicas, command } = env.service;
 
-    const image = dockerImage(this, "image", env.service.image);
     const upstreams: string[] = [];
     const apps = Array.from({ length: replicas }, (_, i) => {
       const alias = `app-${i + 1}`;
       upstreams.push(`${alias}:${port}`);
-      return serviceContainer(this, alias, env, {
+      return release.container(this, alias, {
         name: names.app(i + 1),
-        image: image.imageId,
         alias,
-        networks: [net.internal, net.edge],
-        env: [
-          `PORT=${port}`,
-          `APP_VERSION=${env.service.image.split(":").pop()}`,
-          `DATABASE_URL=${databaseUrl(db, "disable")}`, // an internal Docker network on one host
-          `S3_BUCKET=${bucket.name}`,
-          ...bucket.clientEnv(),
-        ],
-        healthcheck: healthcheck([...env.service.healthcheck, healthPath]),
+        role: "app",
+        command,
+        port: true,
+        ...probe.check(port, healthPath),
+        dependsOn: [probe.installed],
       });
     });
 

@@ -3,14 +3,17 @@ import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageHmacKey } from "@cdktf/provider-google/lib/storage-hmac-key";
 import { GcpEnvironment } from "../../lib/environment";
-import { BucketEndpoint } from "../parts";
+import { BucketEndpoint, BucketSettings } from "../parts";
 import { GcpNetwork } from "./network";
+
+/** How long replaced or deleted objects' old versions are kept when the environment sets no backups retention. */
+const NONCURRENT_DAYS = 30;
 
 /**
  * A GCS bucket in an EU location: uniform bucket-level access, public access prevention enforced,
- * versioning, and old versions deleted after the retention. The service account may read and write
- * its objects, nothing more; an HMAC key lets the app use the S3-compatible XML API, so the same app
- * runs on every target.
+ * versioning, and old versions deleted after the backups' retention (30 days without backups). The
+ * service account may read and write its objects, nothing more; an HMAC key lets the app use the
+ * S3-compatible XML API, so the same app runs on every target.
  */
 export class GcpBucket extends Construct implements BucketEndpoint {
   readonly name: string;
@@ -19,16 +22,16 @@ export class GcpBucket extends Construct implements BucketEndpoint {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 
-  constructor(scope: Construct, id: string, env: GcpEnvironment, net: GcpNetwork) {
+  constructor(scope: Construct, id: string, env: GcpEnvironment, net: GcpNetwork, settings: BucketSettings<GcpEnvironment>) {
     super(scope, id);
-    this.region = env.bucket.location ?? env.location;
+    this.region = settings.location ?? env.location;
     const bucket = new StorageBucket(this, "bucket", {
-      name: env.bucket.name ?? `${env.project}-${env.name}-data`,
+      name: settings.name ?? `${env.project}-${env.name}-data`,
       location: this.region,
       uniformBucketLevelAccess: true,
       publicAccessPrevention: "enforced",
-      versioning: { enabled: env.bucket.versioning },
-      lifecycleRule: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: env.backups.retentionDays, withState: "ARCHIVED" } }],
+      versioning: { enabled: settings.versioning },
+      lifecycleRule: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: env.backups?.retentionDays ?? NONCURRENT_DAYS, withState: "ARCHIVED" } }],
       forceDestroy: !env.protect,
       labels: { environment: env.name },
     });

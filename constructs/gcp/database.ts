@@ -4,7 +4,7 @@ import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { GcpEnvironment } from "../../lib/environment";
-import { DatabaseEndpoint } from "../parts";
+import { BackupSettings, DatabaseEndpoint, DatabaseSettings } from "../parts";
 import { GcpNetwork } from "./network";
 import { regionalSecret } from "./secret";
 
@@ -19,22 +19,23 @@ export class GcpDatabase extends Construct implements DatabaseEndpoint {
   readonly database = "app";
   readonly user = "app";
   readonly password: string;
+  readonly sslmode = "require"; // Cloud SQL takes encrypted connections only (ENCRYPTED_ONLY below)
   readonly instance: SqlDatabaseInstance;
   readonly backupLocation: string;
 
-  constructor(scope: Construct, id: string, env: GcpEnvironment, net: GcpNetwork) {
+  constructor(scope: Construct, id: string, env: GcpEnvironment, net: GcpNetwork, settings: DatabaseSettings<GcpEnvironment>, backups: BackupSettings<GcpEnvironment>) {
     super(scope, id);
     this.backupLocation = env.location;
     this.instance = new SqlDatabaseInstance(this, "instance", {
       name: env.name,
       region: env.location,
-      databaseVersion: `POSTGRES_${env.database.postgres}`,
+      databaseVersion: `POSTGRES_${settings.postgres}`,
       deletionProtection: env.protect,
       settings: {
-        tier: env.database.size ?? "db-custom-1-3840",
+        tier: settings.size ?? "db-custom-1-3840",
         edition: "ENTERPRISE",
-        availabilityType: env.database.availability,
-        diskSize: env.database.storageGb,
+        availabilityType: settings.availability,
+        diskSize: settings.storageGb,
         diskAutoresize: true,
         deletionProtectionEnabled: env.protect,
         ipConfiguration: { ipv4Enabled: false, privateNetwork: net.network.id, sslMode: "ENCRYPTED_ONLY" },
@@ -43,8 +44,8 @@ export class GcpDatabase extends Construct implements DatabaseEndpoint {
           pointInTimeRecoveryEnabled: true,
           location: this.backupLocation,
           startTime: "02:00",
-          transactionLogRetentionDays: Math.min(7, env.backups.retentionDays),
-          backupRetentionSettings: { retainedBackups: env.backups.retentionDays, retentionUnit: "COUNT" },
+          transactionLogRetentionDays: Math.min(7, backups.retentionDays),
+          backupRetentionSettings: { retainedBackups: backups.retentionDays, retentionUnit: "COUNT" },
         },
         maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
         userLabels: { environment: env.name },

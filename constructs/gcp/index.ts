@@ -4,6 +4,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { GcpEnvironment } from "../../lib/environment";
 import { BackendParts, Backups } from "../parts";
 import { GcpBucket } from "./bucket";
+import { GcpCache } from "./cache";
 import { GcpCiIdentity } from "./ci-identity";
 import { GcpDatabase } from "./database";
 import { GcpDnsRecords } from "./dns";
@@ -21,14 +22,19 @@ export function gcpProviders(scope: Construct, env: GcpEnvironment): void {
   Aspects.of(scope).add(new WaitForApis());
 }
 
-export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDatabase> = {
+export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDatabase, GcpCache> = {
   network: (scope, env) => {
     new ProjectApis(scope, "apis"); // every Google resource waits for its API (WaitForApis, above)
     return new GcpNetwork(scope, "network", env);
   },
-  database: (scope, env, net) => new GcpDatabase(scope, "database", env, net),
-  bucket: (scope, env, net) => new GcpBucket(scope, "bucket", env, net),
-  service: (scope, env, deps) => new GcpService(scope, "service", env, deps),
+  database: (scope, env, net, settings) => {
+    // The schema requires backups with a database; Cloud SQL's are configured on the instance.
+    if (!env.backups) throw new Error(`${env.file}: backups is required with a database`);
+    return new GcpDatabase(scope, "database", env, net, settings, env.backups);
+  },
+  bucket: (scope, env, net, settings) => new GcpBucket(scope, "bucket", env, net, settings),
+  cache: (scope, env, net, settings) => new GcpCache(scope, "cache", env, net, settings),
+  service: (scope, env, { net, app }) => new GcpService(scope, "service", env, { net, app }),
   dns: (scope, env, service) => {
     if (!env.dns) return;
     if (env.dns.provider !== "gcp") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the gcp target yet (use gcp)`);

@@ -7,6 +7,8 @@ import { GcpEnvironment } from "../../lib/environment";
 
 export interface RegionalSecret {
   readonly secret: SecretManagerSecret;
+  /** The version holding the value: a new value is a new version, which readers pin to pick it up. */
+  readonly version: SecretManagerSecretVersion;
   /**
    * What a reader must wait for before it reads the secret: its value (the version) and the readers'
    * access grants. Cloud Run checks both when it deploys a revision, and fails without them.
@@ -28,5 +30,5 @@ export function regionalSecret(scope: Construct, id: string, env: GcpEnvironment
   const grants = readers.map((member, i) => new SecretManagerSecretIamMember(scope, `${id}-reader-${i}`, {
     secretId: secret.id, role: "roles/secretmanager.secretAccessor", member,
   }));
-  return { secret, readable: [version, ...grants] };
+  return { secret, version, readable: [version, ...grants] };
 }

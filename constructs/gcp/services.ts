@@ -5,7 +5,7 @@ import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 /** The Google APIs a fresh project needs switched on for this backend. */
 const APIS = [
   "compute.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "run.googleapis.com",
-  "secretmanager.googleapis.com", "iam.googleapis.com", "dns.googleapis.com", "storage.googleapis.com",
+  "secretmanager.googleapis.com", "iam.googleapis.com", "dns.googleapis.com", "storage.googleapis.com", "redis.googleapis.com",
 ];
 
 /** The API each kind of Google resource is made through, by resource type prefix. */
@@ -20,6 +20,7 @@ const API_OF_TYPE: readonly (readonly [prefix: string, api: string])[] = [
   ["google_project_iam_", "cloudresourcemanager.googleapis.com"],
   ["google_dns_", "dns.googleapis.com"],
   ["google_storage_", "storage.googleapis.com"],
+  ["google_redis_", "redis.googleapis.com"],
 ];
 
 /**

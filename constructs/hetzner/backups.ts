@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { HetznerEnvironment } from "../../lib/environment";
-import { Backups } from "../parts";
+import { BackupSettings, Backups } from "../parts";
 import { systemdUnit } from "./cloud-init";
 import { HetznerBuckets, INCOMPLETE_PREFIX } from "./bucket";
 import { HetznerDatabase } from "./database";
@@ -16,9 +16,10 @@ const ON_CALENDAR = { hourly: "hourly", daily: "*-*-* 03:15:00", weekly: "Sun *-
 export class HetznerBackups extends Construct implements Backups {
   readonly location: string;
 
-  constructor(scope: Construct, id: string, env: HetznerEnvironment, deps: { db: HetznerDatabase; bucket: HetznerBuckets }) {
+  constructor(scope: Construct, id: string, _env: HetznerEnvironment, deps: { db: HetznerDatabase; bucket: HetznerBuckets }, settings: BackupSettings<HetznerEnvironment>) {
     super(scope, id);
     const { db, bucket } = deps;
+    if (!bucket.backupBucket) throw new Error("the environment's buckets have no backup bucket: it has no database");
     this.location = `s3://${bucket.backupBucket}/backups/ (${bucket.endpoint})`;
     const rclone = [
       "RCLONE_CONFIG_STORE_TYPE=s3", "RCLONE_CONFIG_STORE_PROVIDER=Other",
@@ -53,7 +54,7 @@ export class HetznerBackups extends Construct implements Backups {
         },
         {
           path: "/etc/systemd/system/pg-backup.timer",
-          content: systemdUnit({ Unit: { Description: "Scheduled Postgres dumps" }, Timer: { OnCalendar: ON_CALENDAR[env.backups.schedule], Persistent: "true", RandomizedDelaySec: "10m" }, Install: { WantedBy: "timers.target" } }),
+          content: systemdUnit({ Unit: { Description: "Scheduled Postgres dumps" }, Timer: { OnCalendar: ON_CALENDAR[settings.schedule], Persistent: "true", RandomizedDelaySec: "10m" }, Install: { WantedBy: "timers.target" } }),
         },
       ],
       runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "pg-backup.timer"]],

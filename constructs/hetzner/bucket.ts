@@ -13,22 +13,32 @@ export const INCOMPLETE_PREFIX = "incomplete/";
 
 /**
  * Buckets on Hetzner Object Storage in the environment's location, through the S3 API (minio
- * provider): the app's bucket (versioned as the environment says) and a backup bucket whose dumps
- * expire after the retention (dumps left incomplete, after a day). Object Storage keys are made in
+ * provider): the app's bucket (versioned as the environment says), with `bucket`, and a backup bucket
+ * whose dumps expire after the retention (dumps left incomplete, after a day), with a database. One
+ * per environment, made when a part first asks for it. Object Storage keys are made in
  * the Hetzner console (there is no API for them) and given to Terraform as
  * TF_VAR_object_storage_access_key / _secret_key.
  */
-export class HetznerBuckets extends Construct implements BucketEndpoint {
-  readonly name: string;
-  readonly backupBucket: string;
+export class HetznerBuckets extends Construct {
+  /** The app's bucket, when the environment has one. */
+  readonly dataBucket?: string;
+  /** The dumps' bucket, when the environment has a database. */
+  readonly backupBucket?: string;
   readonly endpoint: string;
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 
-  constructor(scope: Construct, id: string, env: HetznerEnvironment) {
+  /** The environment's buckets in `scope` (the backend), made on first use. */
+  static of(scope: Construct, env: HetznerEnvironment): HetznerBuckets {
+    const existing = scope.node.tryFindChild("bucket");
+    return existing instanceof HetznerBuckets ? existing : new HetznerBuckets(scope, "bucket", env);
+  }
+
+  private constructor(scope: Construct, id: string, env: HetznerEnvironment) {
     super(scope, id);
-    const location = env.bucket.location ?? env.location;
+    const settings = env.bucket || undefined;
+    const location = settings?.location ?? env.location;
     this.endpoint = hetznerObjectStorageEndpoint(location);
     this.region = location;
     this.accessKeyId = sensitiveVariable(this, "object_storage_access_key", "Hetzner Object Storage access key");
@@ -41,21 +51,34 @@ export class HetznerBuckets extends Construct implements BucketEndpoint {
       minioPassword: this.secretAccessKey,
     });
 
-    this.name = env.bucket.name ?? `${env.name}-data`;
-    this.backupBucket = `${this.name}-backups`;
-    const data = new S3Bucket(this, "data", { provider, bucket: this.name, acl: "private", forceDestroy: false });
-    if (env.bucket.versioning) {
-      new S3BucketVersioning(this, "data-versioning", { provider, bucket: data.bucket, versioningConfiguration: { status: "Enabled" } });
+    // The backup bucket is named after the app's, which is named after the environment by default.
+    const name = settings?.name ?? `${env.name}-data`;
+    if (settings) {
+      this.dataBucket = name;
+      const data = new S3Bucket(this, "data", { provider, bucket: name, acl: "private", forceDestroy: false });
+      if (settings.versioning) {
+        new S3BucketVersioning(this, "data-versioning", { provider, bucket: data.bucket, versioningConfiguration: { status: "Enabled" } });
+      }
     }
-    const backups = new S3Bucket(this, "backups", { provider, bucket: this.backupBucket, acl: "private", forceDestroy: false });
-    new IlmPolicy(this, "backup-retention", {
-      provider, bucket: backups.bucket,
-      rule: [
-        { id: "expire-old-dumps", status: "Enabled", expiration: `${env.backups.retentionDays}d`, filter: "backups/" },
-        // Left only when the machine stopped mid-dump: the backup script deletes its own failed uploads.
-        { id: "expire-incomplete-dumps", status: "Enabled", expiration: "1d", filter: INCOMPLETE_PREFIX },
-      ],
-    });
+    if (env.database && env.backups) {
+      this.backupBucket = `${name}-backups`;
+      const backups = new S3Bucket(this, "backups", { provider, bucket: this.backupBucket, acl: "private", forceDestroy: false });
+      new IlmPolicy(this, "backup-retention", {
+        provider, bucket: backups.bucket,
+        rule: [
+          { id: "expire-old-dumps", status: "Enabled", expiration: `${env.backups.retentionDays}d`, filter: "backups/" },
+          // Left only when the machine stopped mid-dump: the backup script deletes its own failed uploads.
+          { id: "expire-incomplete-dumps", status: "Enabled", expiration: "1d", filter: INCOMPLETE_PREFIX },
+        ],
+      });
+    }
+  }
+
+  /** The app's bucket as the app reaches it. */
+  bucket(): BucketEndpoint {
+    if (!this.dataBucket) throw new Error("this environment has no bucket (bucket: false)");
+    const { endpoint, region, accessKeyId, secretAccessKey } = this;
+    return { name: this.dataBucket, endpoint, region, accessKeyId, secretAccessKey };
   }
 }
 

@@ -5,7 +5,7 @@ import { Server } from "../../.gen/providers/hcloud/server";
 import { Volume } from "../../.gen/providers/hcloud/volume";
 import { VolumeAttachment } from "../../.gen/providers/hcloud/volume-attachment";
 import { HetznerEnvironment } from "../../lib/environment";
-import { DatabaseEndpoint } from "../parts";
+import { DatabaseEndpoint, DatabaseSettings } from "../parts";
 import { CloudInit, systemdUnit } from "./cloud-init";
 import { HetznerNetwork } from "./network";
 import { DEFAULT_SERVER_TYPE, hetznerServer } from "./server";
@@ -26,19 +26,20 @@ export class HetznerDatabase extends Construct implements DatabaseEndpoint {
   readonly database = "app";
   readonly user = "app";
   readonly password: string;
+  readonly sslmode = "prefer"; // the private network is Hetzner's; Debian's Postgres offers TLS (snakeoil)
   readonly cloudInit = new CloudInit();
   readonly server: Server;
 
-  constructor(scope: Construct, id: string, env: HetznerEnvironment, net: HetznerNetwork) {
+  constructor(scope: Construct, id: string, env: HetznerEnvironment, net: HetznerNetwork, settings: DatabaseSettings<HetznerEnvironment>) {
     super(scope, id);
     this.host = net.addresses.database;
     this.password = new Password(this, "password", { length: 32, special: false }).result;
     const volume = new Volume(this, "data", {
-      name: `${env.name}-pgdata`, size: env.database.storageGb, location: env.location, format: "ext4",
+      name: `${env.name}-pgdata`, size: settings.storageGb, location: env.location, format: "ext4",
       deleteProtection: env.protect, labels: { environment: env.name },
     });
     const device = `/dev/disk/by-id/scsi-0HC_Volume_${volume.id}`;
-    const major = env.database.postgres;
+    const major = settings.postgres;
 
     this.cloudInit.add({
       package_update: true,
@@ -87,11 +88,11 @@ export class HetznerDatabase extends Construct implements DatabaseEndpoint {
 
     this.server = hetznerServer(this, "server", env, net, {
       name: `${env.name}-database`,
-      serverType: env.database.size ?? DEFAULT_SERVER_TYPE,
+      serverType: settings.size ?? DEFAULT_SERVER_TYPE,
       privateIp: this.host,
       firewallId: Token.asNumber(net.databaseFirewall.id),
       cloudInit: this.cloudInit,
-      publicIpv4: env.database.publicIpv4,
+      publicIpv4: settings.publicIpv4,
       backups: true,
     });
     new VolumeAttachment(this, "attachment", {

@@ -7,9 +7,9 @@ import { LoadBalancerTargetA as LoadBalancerTarget } from "../../.gen/providers/
 import { ManagedCertificate } from "../../.gen/providers/hcloud/managed-certificate";
 import { PrimaryIp } from "../../.gen/providers/hcloud/primary-ip";
 import { HetznerEnvironment } from "../../lib/environment";
-import { DatabaseEndpoint, databaseUrl, ServiceEndpoint } from "../parts";
+import { AppEnvironment, envLines } from "../app-environment";
+import { ServiceEndpoint } from "../parts";
 import { CloudInit, systemdUnit } from "./cloud-init";
-import { HetznerBuckets } from "./bucket";
 import { HetznerNetwork } from "./network";
 import { DEFAULT_SERVER_TYPE, hetznerServer } from "./server";
 
@@ -29,16 +29,12 @@ export class HetznerService extends Construct implements ServiceEndpoint {
   readonly publicIpv4: readonly string[];
   readonly publicIpv6: readonly string[];
 
-  constructor(scope: Construct, id: string, env: HetznerEnvironment, deps: { net: HetznerNetwork; db: DatabaseEndpoint; bucket: HetznerBuckets }) {
+  constructor(scope: Construct, id: string, env: HetznerEnvironment, deps: { net: HetznerNetwork; app: AppEnvironment }) {
     super(scope, id);
-    const { net, db, bucket } = deps;
-    const { port, image, replicas, healthPath } = env.service;
-    const appEnv = [
-      `PORT=${port}`,
-      `DATABASE_URL=${databaseUrl(db, "prefer")}`,
-      `S3_ENDPOINT=${bucket.endpoint}`, `S3_REGION=${bucket.region}`, `S3_BUCKET=${bucket.name}`,
-      `S3_ACCESS_KEY_ID=${bucket.accessKeyId}`, `S3_SECRET_ACCESS_KEY=${bucket.secretAccessKey}`,
-    ].join("\n");
+    const { net, app } = deps;
+    const { port, image, replicas, healthPath, command } = env.service;
+    const appEnv = envLines(app, { port: true }).join("\n");
+    const run = ["/usr/bin/docker run --rm --name app --env-file /etc/portable-backend/app.env", `-p 80:${port}`, image, ...(command ?? []).map(shellQuote)].join(" ");
 
     const labels = { environment: env.name };
     // A single server is reached directly, at primary IPs of its own: a release replaces the server,
@@ -66,7 +62,7 @@ export class HetznerService extends Construct implements ServiceEndpoint {
               },
               Service: {
                 ExecStartPre: "-/usr/bin/docker rm -f app",
-                ExecStart: `/usr/bin/docker run --rm --name app --env-file /etc/portable-backend/app.env -p 80:${port} ${image}`,
+                ExecStart: run,
                 ExecStop: "/usr/bin/docker stop app",
                 Restart: "always",
                 RestartSec: "5s",
@@ -124,4 +120,9 @@ export class HetznerService extends Construct implements ServiceEndpoint {
     this.publicIpv6 = [lb.ipv6];
     this.url = fqdn ? `https://${fqdn}` : `http://${lb.ipv4}`;
   }
+}
+
+/** `arg` as one word for systemd's ExecStart (which splits on spaces and honours double quotes). */
+function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$])/g, "\\$1")}"`;
 }

@@ -3,8 +3,8 @@
 # secrets can come from mounted files (Docker/Terraform secrets) rather than
 # the environment. Exports VAR, unsets VAR_FILE.
 #
-# Sourced (not executed) by images/backup/backup.sh and
-# images/postgres/docker-entrypoint.sh, which each copy it to
+# Sourced (not executed) by the shell scripts of the Debian images
+# (backup, postgres, cache), which each copy it to
 # /usr/local/lib/portable-backend/file-env.sh. The sourcing script defines
 # `die MESSAGE`, so an error carries that script's own log prefix.
 file_env() {

@@ -16,9 +16,16 @@ function postgresMajor(tag: string): number {
 
 /** Rules that tie fields together, checked on the raw data alongside the schema. */
 export function consistencyProblems(raw: unknown): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...appProblems(raw)];
   if (valueAt(raw, ["provider"]) === "docker") problems.push(...dockerProblems(raw));
   if (valueAt(raw, ["provider"]) === "hetzner") {
+    // The Hetzner servers get the app through cloud-init, which would put secrets in user data; these
+    // come with the servers as Docker hosts running the Docker target's parts.
+    for (const [field, present] of [["service.secrets", isRecord(valueAt(raw, ["service", "secrets"])) && Object.keys(valueAt(raw, ["service", "secrets"]) as object).length > 0],
+      ["service.release", valueAt(raw, ["service", "release"]) !== undefined], ["workers", isRecord(valueAt(raw, ["workers"])) && Object.keys(valueAt(raw, ["workers"]) as object).length > 0],
+      ["cache", valueAt(raw, ["cache"]) !== undefined]] as const) {
+      if (present) problems.push({ field, value: valueAt(raw, field.split(".")), message: "not supported by the hetzner target yet; use the docker or gcp target for it" });
+    }
     // Postgres comes from the server image's Debian packages: Debian 12 ships 15, Debian 13 ships 17.
     const debian = { "debian-12": 15, "debian-13": 17 } as Record<string, number>;
     const image = (valueAt(raw, ["serverImage"]) as string | undefined) ?? "debian-12";
@@ -27,9 +34,41 @@ export function consistencyProblems(raw: unknown): Problem[] {
   return problems;
 }
 
+/** The app's fields against each other and against what the environment has. */
+function appProblems(raw: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const database = valueAt(raw, ["database"]);
+  if (database !== undefined && database !== false && valueAt(raw, ["backups"]) === undefined) {
+    problems.push({ field: "backups", value: undefined, message: "required with a database: how often it is dumped and how long dumps are kept, e.g. { retentionDays: 7 }" });
+  }
+  const env = valueAt(raw, ["service", "env"]);
+  const secrets = valueAt(raw, ["service", "secrets"]);
+  if (isRecord(env) && isRecord(secrets)) {
+    for (const name of Object.keys(secrets).filter((n) => Object.hasOwn(env, n))) {
+      problems.push({ field: `service.env.${name}`, value: env[name], message: `also in service.secrets: a variable is either configuration (env) or a secret, not both` });
+    }
+  }
+  if (valueAt(raw, ["provider"]) === "gcp") {
+    // Cloud Run sets these itself and refuses a revision that sets them.
+    const reserved = (name: string) => /^(K_SERVICE|K_REVISION|K_CONFIGURATION|CLOUD_RUN_.*|X_GOOGLE_.*)$/.test(name);
+    for (const [field, names] of [["env", env], ["secrets", secrets]] as const) {
+      if (!isRecord(names)) continue;
+      for (const name of Object.keys(names).filter(reserved)) {
+        problems.push({ field: `service.${field}.${name}`, value: names[name], message: "set by Cloud Run itself (K_SERVICE, K_REVISION, K_CONFIGURATION, CLOUD_RUN_*, X_GOOGLE_*); choose another name" });
+      }
+    }
+  }
+  return problems;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
 /** Settings a Docker environment takes but whose meaning the Docker target would not deliver. */
 function dockerProblems(raw: unknown): Problem[] {
   const problems: Problem[] = [];
+  if (valueAt(raw, ["cache"]) !== undefined && valueAt(raw, ["images", "cache"]) === undefined && isRecord(valueAt(raw, ["images"]))) {
+    problems.push({ field: "images.cache", value: undefined, message: `required with a cache: the Redis image (built by \`npm run images\` as ${localImages.cache})` });
+  }
   if (valueAt(raw, ["dns"]) !== undefined && valueAt(raw, ["host", "publicIpv4"]) === undefined) {
     problems.push({ field: "host.publicIpv4", value: undefined, message: "required when dns is set: the address the DNS records point at" });
   }

@@ -1,6 +1,7 @@
 import { EnvironmentInput } from "./schema";
 
 export * from "./schema";
+export * from "./app";
 export { EnvironmentError, type Problem } from "./problems";
 export { ENVIRONMENT_NAME, loadEnvironments, validateEnvironment } from "./load";
 export { gcsStatePrefix, localStatePath, s3StateKey, stateAddress } from "./state";

@@ -64,8 +64,19 @@ export function problemsFromZod(schema: z.ZodType, raw: unknown, issues: readonl
           const path = issue.path.at(-1) === discriminator ? issue.path : [...issue.path, discriminator];
           return [at(path, `allowed: ${discriminatorValues(schema, raw, path.slice(0, -1), discriminator).join(", ")}`)];
         }
-        const options = [...new Set(issue.errors.flat().map((e) => e.message))];
-        return [at(issue.path, `expected one of: ${options.join("; ")}`)];
+        // A value of one option's type (an object where false or an object is allowed) gets that option's
+        // problems, at their own fields; the other options' "expected false" says nothing to the reader.
+        const ofItsType = issue.errors.filter((errors) => !errors.some((e) => e.path.length === 0 && (e.code === "invalid_type" || e.code === "invalid_value")));
+        if (ofItsType.length === 1) {
+          return problemsFromZod(schema, raw, ofItsType[0].map((e) => ({ ...e, path: [...issue.path, ...e.path] }) as z.core.$ZodIssue));
+        }
+        const expected = [...new Set(issue.errors.flatMap((errors) => errors.filter((e) => e.path.length === 0).map(describeExpected)))].join(" or ");
+        const value = valueAt(raw, issue.path);
+        return [at(issue.path, value === undefined ? `required; expected ${expected}` : `expected ${expected}, got ${typeOf(value)}`)];
+      }
+      case "invalid_key": {
+        const reasons = [...new Set(issue.issues.map((e) => e.message))];
+        return [at(issue.path, `not allowed as a name here: ${reasons.join("; ")}`)];
       }
       case "too_small":
         return [at(issue.path, `expected ${issue.origin === "array" ? "at least" : issue.inclusive ? "at least" : "more than"} ${String(issue.minimum)}${issue.origin === "string" ? " characters" : ""}`)];
@@ -77,6 +88,13 @@ export function problemsFromZod(schema: z.ZodType, raw: unknown, issues: readonl
         return [at(issue.path, issue.message)];
     }
   });
+}
+
+/** What a union's option expected, from its issue about the value itself: "false", "object". */
+function describeExpected(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_value") return issue.values.map((v) => JSON.stringify(v)).join(" or ");
+  if (issue.code === "invalid_type") return issue.expected === "object" ? "an object" : issue.expected;
+  return issue.message;
 }
 
 function typeOf(v: unknown): string {
@@ -100,6 +118,10 @@ function schemaAt(schema: z.ZodType, raw: unknown, path: readonly PropertyKey[],
       else if (def.type === "union" && def.discriminator && !stopAtUnion) {
         const tag = valueAt(value, [def.discriminator]);
         s = def.options?.find((o) => tagsOf(o, def.discriminator!).includes(tag));
+      } else if (def.type === "union" && !def.discriminator && value !== null && typeof value === "object" && !Array.isArray(value)) {
+        // `false` or an object: an object is validated by the object option.
+        s = def.options?.find((o) => defOf(unwrapped(o)).type === "object");
+        if (s) s = unwrapped(s);
       } else return;
     }
   };
@@ -111,6 +133,16 @@ function schemaAt(schema: z.ZodType, raw: unknown, path: readonly PropertyKey[],
     value = valueAt(value, [key]);
     unwrap(keepUnion && i === path.length - 1);
   });
+  return s;
+}
+
+/** `s` without the defaults and optionals around it. */
+function unwrapped(s: z.ZodType): z.ZodType {
+  let def = defOf(s);
+  while ((def.type === "default" || def.type === "optional" || def.type === "nullable") && def.innerType) {
+    s = def.innerType;
+    def = defOf(s);
+  }
   return s;
 }
 

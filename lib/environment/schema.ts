@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { RESIDENCY_POLICY_NAMES } from "../residency";
+import { appFields, cache, workers } from "./app";
 
 /*
  * The shape of an environment file. Plain data: which provider, where, how big, how it is backed up,
@@ -43,12 +44,6 @@ const image = z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*(:[A-Za-z0-9_][A-Za-z0-9
   .refine((v) => !v.endsWith(":latest"), "a pinned tag: \":latest\" makes deploys irreproducible");
 const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
 
-/** A reference to a secret: the name of the environment variable that holds it at plan/apply time. */
-export const secretRef = z.strictObject({
-  env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name such as HCLOUD_TOKEN"),
-});
-export type SecretRef = z.infer<typeof secretRef>;
-
 /** The Postgres major versions an environment may ask for. */
 export const POSTGRES_MAJORS = [15, 16, 17] as const;
 
@@ -62,8 +57,7 @@ const service = z.strictObject({
   size: z.string().min(1).optional(),
   healthPath: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, "an absolute URL path such as /healthz").default("/healthz"),
   port: wholeNumber(1, 65535).default(8080),
-  /** The app's own secrets: environment variable inside the app → where the deployer holds the value. */
-  secrets: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name"), secretRef).default({}),
+  ...appFields,
 });
 
 const database = z.strictObject({
@@ -116,15 +110,21 @@ const gcsState = z.strictObject({
   prefix: z.string().optional(),
 });
 
+/** `false`: the environment has none of it (no server, container, variable or backup for it). */
+const orNone = <T extends z.ZodType>(part: T) => z.union([z.literal(false), part]);
+
 const common = {
   residency,
   /** Where the data lives: a Hetzner location, a GCP region, or the country of a Docker host. */
   location: z.string(),
   service,
-  database,
-  bucket: bucket.default({ versioning: true }),
+  workers,
+  cache: cache.optional(),
+  database: orNone(database),
+  bucket: orNone(bucket).default({ versioning: true }),
   dns: dns.optional(),
-  backups,
+  /** Required with a database (consistency.ts). */
+  backups: backups.optional(),
   /** Deletion protection everywhere it exists, and data kept on destroy. */
   protect: z.boolean().default(false),
 };
@@ -132,10 +132,6 @@ const common = {
 export const dockerEnvironment = z.strictObject({
   provider: z.literal("docker"),
   ...common,
-  service: service.extend({
-    /** Container healthcheck command; the health path is appended. The sample app probes itself. */
-    healthcheck: z.array(z.string().min(1)).min(1).default(["CMD", "/app", "healthcheck"]),
-  }),
   host: z.strictObject({
     /** Docker Engine endpoint: the local socket, or ssh://user@host for a remote engine (a VPS). */
     url: z.string().regex(/^(unix:\/\/\/\S+|ssh:\/\/[^\s@]+@[^\s]+|tcp:\/\/\S+)$/, "unix:///var/run/docker.sock or ssh://user@host"),
@@ -148,21 +144,21 @@ export const dockerEnvironment = z.strictObject({
     /** The host's public IPv4, which DNS records point at (required with dns). */
     publicIpv4: ipv4.optional(),
   }),
-  /** Images of the supporting services (the app's is service.image). */
-  images: z.strictObject({ postgres: image, objectStore: image, proxy: image, backup: image }),
+  /** Images of the supporting services (the app's is service.image); `cache` is required with a cache. */
+  images: z.strictObject({ postgres: image, objectStore: image, proxy: image, backup: image, cache: image.optional() }),
   // The Docker object store keeps no object versions, so versioning defaults to off here; the
   // settings it would ignore (name, location, versioning: true) are refused in consistency.ts.
-  bucket: bucket.extend({ versioning: z.boolean().default(false) }).default({ versioning: false }),
+  bucket: orNone(bucket.extend({ versioning: z.boolean().default(false) })).default({ versioning: false }),
   state: z.discriminatedUnion("backend", [localState, s3State]),
 });
 
 export const hetznerEnvironment = z.strictObject({
   provider: z.literal("hetzner"),
   ...common,
-  database: database.extend({
+  database: orNone(database.extend({
     /** A public IPv4 on the database server (for ssh from outside); it still accepts Postgres only from the subnet. */
     publicIpv4: z.boolean().default(false),
-  }),
+  })),
   /** Debian image of the servers. */
   serverImage: z.string().default("debian-12"),
   network: z.strictObject({
@@ -186,10 +182,16 @@ export const gcpEnvironment = z.strictObject({
     cpu: z.string().default("1"),
     memory: z.string().default("512Mi"),
   }),
-  database: database.extend({
+  database: orNone(database.extend({
     /** REGIONAL keeps a standby in a second zone of the region. */
     availability: z.enum(["ZONAL", "REGIONAL"]).default("ZONAL"),
-  }),
+  })),
+  cache: cache.extend({
+    /** Memorystore capacity. */
+    memoryGb: wholeNumber(1, 300).default(1),
+    /** REGIONAL (Standard tier) keeps a replica in a second zone and fails over to it; ZONAL (Basic) does not. */
+    availability: z.enum(["ZONAL", "REGIONAL"]).default("ZONAL"),
+  }).optional(),
   /**
    * Keyless CI from GitHub Actions (Workload Identity Federation): a read-only identity for plans and
    * drift checks, and a deploy identity only jobs in the GitHub environment `deployEnvironment` may use.

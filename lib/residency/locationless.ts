@@ -5,6 +5,7 @@
  */
 export const LOCATIONLESS_PROVIDERS: Readonly<Record<string, string>> = {
   random: "generates values inside Terraform: they exist only in the state, whose backend is judged",
+  portable: "this project's own: reads the deployer's secrets from the environment Terraform runs in; they exist only in the state, whose backend is judged",
 };
 
 /** State backends that keep the state on the machine that runs Terraform, with no provider in between. */

@@ -10,7 +10,7 @@ import * as path from "node:path";
 const BUILDER_VERSION = "1";
 
 /** Recursively list regular files (relative paths, sorted), skipping dot-entries. */
-function listFiles(dir: string, skip: (rel: string) => boolean = () => false): string[] {
+export function listFiles(dir: string, skip: (rel: string) => boolean = () => false): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {

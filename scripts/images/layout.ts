@@ -17,19 +17,22 @@ export function imageSource(...parts: string[]): string {
 export interface StagedFile {
   src: string;
   mode: number;
+  /** path inside the context (default: the basename of src) */
+  dest?: string;
 }
 
 /**
  * A fresh build context for `name` holding only the given files (flat, by
- * basename), so no stray file of images/ is sent to the daemon and the mode
- * of each file in the image does not depend on the checkout.
+ * basename, unless a file says where), so no stray file of images/ is sent to
+ * the daemon and the mode of each file in the image does not depend on the checkout.
  */
 export function stageContext(name: string, files: StagedFile[]): string {
   const dir = path.join(IMAGE_CACHE_DIR, "contexts", name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  for (const { src, mode } of files) {
-    const dest = path.join(dir, path.basename(src));
+  for (const { src, mode, dest: rel } of files) {
+    const dest = path.join(dir, rel ?? path.basename(src));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.copyFileSync(src, dest);
     fs.chmodSync(dest, mode);
   }

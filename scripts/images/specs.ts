@@ -8,7 +8,7 @@ import { baseImageInputs, buildBaseImage } from "./base";
 import type { RunLog } from "./commands";
 import { dockerBuild } from "./docker";
 import { goBuild, goVersion, type GoBinary } from "./go";
-import { inputsHasher, type Hasher } from "./hash";
+import { inputsHasher, listFiles, type Hasher } from "./hash";
 import { imageSource, stageContext, type StagedFile } from "./layout";
 
 /** State shared by the images of one run. */
@@ -34,21 +34,32 @@ const FILE_ENV = imageSource("common", "file-env.sh");
 /** The base image's ID is an input of every image built FROM it: a new base rebuilds them. */
 const startHash = (ctx: BuildContext): Hasher => inputsHasher().text("base-image", ctx.ids.get("base") ?? "");
 
+/** Python bytecode from a local run of the sources is output, not input. */
+const isBytecode = (rel: string): boolean => path.basename(rel) === "__pycache__" || rel.endsWith(".pyc");
+
 /**
  * An image whose Dockerfile apt-get installs onto base. Inputs: everything in
- * images/<name>/ plus the shared shell helpers it sources.
+ * images/<dir>/ (default: the image's name) plus the shared shell helpers it
+ * sources. `modes` maps the files the build context gets (paths relative to
+ * images/<dir>/, kept as they are) to their modes.
  */
-function debianImage(name: LocalImageName, modes: Record<string, number>): ImageSpec {
+function debianImage(name: LocalImageName, modes: Record<string, number>, dir: string = name): ImageSpec {
   return {
     deps: ["base"],
-    inputs: (ctx) => startHash(ctx).dir(name, imageSource(name)).file("common/file-env.sh", FILE_ENV).digest(),
+    inputs: (ctx) =>
+      startHash(ctx).dir(dir, imageSource(dir), isBytecode).file("common/file-env.sh", FILE_ENV).digest(),
     async build({ hash, log }) {
-      const files = Object.entries(modes).map(([file, mode]) => ({ src: imageSource(name, file), mode }));
+      const files = Object.entries(modes).map(([file, mode]) => ({ src: imageSource(dir, file), dest: file, mode }));
       // sourced, not executed
-      const dir = stageContext(name, [...files, { src: FILE_ENV, mode: 0o644 }]);
-      await dockerBuild(name, hash, dir, log);
+      const context = stageContext(name, [...files, { src: FILE_ENV, mode: 0o644 }]);
+      await dockerBuild(name, hash, context, log);
     },
   };
+}
+
+/** Every source file under images/<dir>/ (bytecode aside), mode 0644: for an app copied whole. */
+function sourceTree(dir: string): Record<string, number> {
+  return Object.fromEntries(listFiles(imageSource(dir), isBytecode).map((rel) => [rel, 0o644]));
 }
 
 interface ScratchImage {
@@ -131,4 +142,9 @@ export const imageSpecs: Record<LocalImageName, ImageSpec> = {
   }),
 
   backup: debianImage("backup", { Dockerfile: 0o644, "backup.sh": 0o755 }),
+
+  cache: debianImage("cache", { Dockerfile: 0o644, "docker-entrypoint.sh": 0o755, "redis-health.sh": 0o755 }),
+
+  // the Python app in images/example-app/ (app/, migrations/, alembic.ini)
+  exampleApp: debianImage("exampleApp", sourceTree("example-app"), "example-app"),
 };

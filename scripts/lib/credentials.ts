@@ -57,6 +57,8 @@ function needsOf(env: Environment): Need[] {
   if (env.dns?.provider === "gcp") needs.push(GOOGLE);
   if (env.state.backend === "s3") needs.push(...S3_STATE);
   if (env.state.backend === "gcs") needs.push(GOOGLE);
+  // The app's secrets are read at plan time (constructs/deployer-secrets.ts).
+  for (const [name, ref] of Object.entries(env.service.secrets)) needs.push({ what: `the app's secret ${name}`, anyOf: [ref.env] });
   return [...new Set(needs)];
 }
 

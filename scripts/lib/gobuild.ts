@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import execa from "execa";
 import { patchedModule, patchesDigest } from "./go-patches";
 
@@ -56,6 +57,29 @@ export async function buildCached(bin: GoBinary, output: string, onBuild: (work:
   await onBuild(goBuild(dir, bin, output));
   writeFileSync(stamp, want + "\n");
   return true;
+}
+
+/**
+ * Builds a Go module of this repository (`moduleDir`, whose go.sum pins its dependencies) into `output`
+ * unless a build of exactly these sources with this Go is there. Returns whether it built.
+ */
+export async function buildLocalCached(moduleDir: string, goPackage: string, output: string, onBuild: (work: Promise<unknown>) => Promise<unknown>): Promise<boolean> {
+  const stamp = `${output}.built-from`;
+  const { stdout: go } = await execa("go", ["env", "GOVERSION"], { env: { GOTOOLCHAIN: "local" } });
+  const want = `local ${sourcesDigest(moduleDir)} ${goPackage} ${go.trim()}`;
+  if (existsSync(output) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === want) return false;
+  const module = /^module\s+(\S+)/m.exec(readFileSync(join(moduleDir, "go.mod"), "utf8"))?.[1] ?? moduleDir;
+  await onBuild(goBuild(moduleDir, { goModule: module, goPackage }, output));
+  writeFileSync(stamp, want + "\n");
+  return true;
+}
+
+/** SHA-256 over every file's path and contents under `dir`. */
+function sourcesDigest(dir: string): string {
+  const hash = createHash("sha256");
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  for (const file of files) hash.update(relative(dir, file)).update("\0").update(readFileSync(file)).update("\0");
+  return hash.digest("hex").slice(0, 16);
 }
 
 /** Builds `bin`'s package from its module directory into `output` (atomically), with its patches applied. */
