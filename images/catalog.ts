@@ -13,6 +13,8 @@ export const localImages = {
   backup: "portable-backend/backup:0.1.0",
   cache: "portable-backend/redis:7",
   exampleApp: "portable-backend/example-fastapi:0.1.0",
+  /** Tests only: a Docker host reached over ssh (its own engine + key-only sshd), see __tests__/support/standin-vps.ts. */
+  standinVps: "portable-backend/standin-vps:0.1.0",
 } as const;
 
 export type LocalImageName = keyof typeof localImages;
@@ -21,6 +23,7 @@ export type LocalImageTag = (typeof localImages)[LocalImageName];
 /** Build order: every image comes after the images it is built from. */
 export const localImageOrder: readonly LocalImageName[] = [
   "base",
+  "standinVps",
   "postgres",
   "cache",
   "objectstore",
@@ -134,6 +137,30 @@ export const imageRuntime = {
       "APP_MODE",
       "LOG_LEVEL",
       "SECRET_KEY",
+    ],
+  },
+  /**
+   * The stand-in VPS of the integration tests (images/standin-vps/): dockerd + sshd for `deploy`.
+   * It needs the `runFlags` (no --privileged) and a volume on `dataDir`; only `ssh://deploy@…` gets in.
+   */
+  standinVps: {
+    port: 22,
+    sshUser: "deploy",
+    /** The engine's data: a volume, so overlay2 works (not overlay on overlay). */
+    dataDir: "/var/lib/docker",
+    /** AUTHORIZED_KEY (the public key(s) deploy logs in with) is required; the others are optional. */
+    env: ["AUTHORIZED_KEY", "DOCKERD_START_TIMEOUT", "DOCKERD_ARGS"],
+    hostKey: "/etc/ssh/ssh_host_ed25519_key.pub",
+    dockerdLog: "/var/log/dockerd.log",
+    runFlags: [
+      "--cap-add", "SYS_ADMIN",
+      "--cap-add", "NET_ADMIN",
+      // `docker exec` inside (health checks, `npm run backup`) joins a container's namespaces (setns).
+      "--cap-add", "SYS_PTRACE",
+      "--security-opt", "seccomp=unconfined",
+      "--security-opt", "apparmor=unconfined",
+      "--cgroupns", "host",
+      "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
     ],
   },
 } as const;

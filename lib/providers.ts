@@ -61,10 +61,12 @@ export const PINNED_PROVIDERS = {
     goSum: "h1:T3HvvZCRd4h2qkMl+SXA2zza26Rdz8xqV81skikQWy4=",
     goPackage: ".",
     bindings: "@cdktf/provider-docker 12.0.3 (generated for 3.6.2)",
-    // Both only remove waiting: every plan and apply of a Docker stack was ~2-4 s slower without them.
+    // 0001 and 0002 only remove waiting: every plan and apply of a Docker stack was ~2-4 s slower without
+    // them. 0003: a replica that never gets healthy fails the release saying why, and is removed.
     patches: [
       "patches/terraform-provider-docker/0001-network-read-without-delay.patch",
       "patches/terraform-provider-docker/0002-health-wait-poll-250ms.patch",
+      "patches/terraform-provider-docker/0003-unhealthy-container-described-and-removed.patch",
     ],
   },
   random: {

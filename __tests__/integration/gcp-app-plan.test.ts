@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { environmentsDir } from "../../bench/lib/environments";
@@ -7,7 +8,8 @@ import { byType, offlinePlan, PlannedResource, synthApp, terraformOk } from "./h
 // GCP environments with a secret, a release command, a worker and a cache (state local, a dummy token).
 jest.setTimeout(300_000);
 
-const SECRET = "plan-time-secret-value";
+// A value only this run knows, to look for where it must not be.
+const SECRET = `plan-time-${randomBytes(12).toString("hex")}`;
 const APP = `service: { ...base.service, port: 8000, command: ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"],
   env: { APP_MODE: "production" }, secrets: { SECRET_KEY: { env: "ACME_SECRET_KEY" } }, release: { command: ["alembic", "upgrade", "head"] } },
   workers: { jobs: { command: ["python3", "-m", "app.worker"], replicas: 2 } }`;

@@ -96,7 +96,7 @@ describe("Docker", () => {
   test("database: false and bucket: false: no container, volume, backup or variable for them; the outputs say so", () => {
     const none = docker({ database: false, bucket: false, backups: undefined, cache: undefined, workers: {} });
     const roles = containers(none).map((c) => c.labels.find((l: any) => l.label === "io.portable-backend.role").value).sort();
-    expect(roles).toEqual(["app", "app", "probe-install", "proxy", "release"]);
+    expect(roles).toEqual(["app", "app", "probe-install", "proxy", "release", "route"]);
     expect(Object.keys(none.resource.docker_volume)).toEqual([expect.stringContaining("probe"), expect.stringContaining("certificates")].sort());
     expect(Object.keys(variables(withRole(none, "app")[0])).sort()).toEqual(["APP_MODE", "LOG_LEVEL", "PORT", "SECRET_KEY", "SMTP_PASSWORD"]);
     const outputs = Object.fromEntries(Object.entries<any>(none.output).map(([k, v]) => [k.replace(/^app_(.*)_[0-9A-F]{8}$/, "$1"), v.value]));
@@ -110,8 +110,22 @@ describe("Docker", () => {
 
   test("a database without a bucket keeps an object store for the dumps only, and gives the app no S3 variables", () => {
     const dumpsOnly = docker({ bucket: false, cache: undefined, workers: {} });
-    expect(withRole(dumpsOnly, "buckets")[0].entrypoint).toEqual(["sh", "-c", "S3_BUCKET=acme-backups backup ensure-bucket"]);
+    expect(withRole(dumpsOnly, "objectstore")).toHaveLength(1);
+    expect(variables(withRole(dumpsOnly, "backup")[0])).toMatchObject({ S3_BUCKET: "acme-backups" });
     expect(Object.keys(variables(withRole(dumpsOnly, "app")[0])).filter((n) => n.startsWith("S3_"))).toEqual([]);
+    expect(variables(withRole(dumpsOnly, "ready")[0])).toEqual({ READY_POSTGRES: "postgres:5432" });
+  });
+
+  test("no container of a release depends on the database, store or cache container: Terraform would make those create-before-destroy too", () => {
+    const addressOf = (role: string) => `docker_container.${Object.entries<any>(json.resource.docker_container).find(([, c]) => withRole(json, role).includes(c))![0]}`;
+    const stateful = ["postgres", "objectstore", "cache"].map(addressOf);
+    for (const role of ["ready", "release", "app", "worker"]) {
+      for (const container of withRole(json, role)) expect((container.depends_on ?? []).filter((d: string) => stateful.includes(d))).toEqual([]);
+    }
+    // They wait at run time instead: the ready step of the release.
+    const [ready] = withRole(json, "ready");
+    expect(ready.entrypoint).toEqual(["ready"]);
+    expect(variables(ready)).toMatchObject({ READY_POSTGRES: "postgres:5432", READY_BUCKET: "acme-data", READY_TCP: "cache:6379" });
   });
 
   test("the shipped local environment needs no secret and no cache", () => {

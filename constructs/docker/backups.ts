@@ -27,6 +27,7 @@ export class DockerBackups extends Construct implements Backups {
       name: dockerNames(env).backup,
       image: dockerImage(this, "image", env.images.backup).imageId,
       alias: "backup",
+      role: "backup",
       networks: [net.internal],
       command: ["schedule"],
       env: [
@@ -37,7 +38,8 @@ export class DockerBackups extends Construct implements Backups {
         `BACKUP_RETENTION_DAYS=${settings.retentionDays}`,
         `BACKUP_INTERVAL_SECONDS=${INTERVAL_SECONDS[settings.schedule]}`,
       ],
-      dependsOn: [store.ready],
+      // It creates its bucket when it starts, once the store answers.
+      dependsOn: [store.container],
     });
   }
 }

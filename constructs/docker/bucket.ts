@@ -3,7 +3,7 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { DockerEnvironment } from "../../lib/environment";
 import { BucketEndpoint } from "../parts";
-import { healthcheck, oneShotContainer, serviceContainer } from "./container";
+import { healthcheck, serviceContainer } from "./container";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
 import { dockerNames } from "./names";
@@ -19,10 +19,11 @@ const REGION = "us-east-1";
  * asks for it.
  *
  * The store is VersityGW (Apache-2.0, actively maintained, one static Go binary serving S3 over a
- * plain directory). Its buckets are created by a one-shot container that Terraform runs once the
- * store is healthy: an S3 bucket resource would need a published port to reach the store, and on
- * `destroy` would either fail on a non-empty bucket or delete the data. Destroying this resource
- * removes the container and keeps the buckets.
+ * plain directory). Its buckets are created by the containers that use them, with the backup image's S3
+ * client (`backup ensure-bucket`): the app's by the `ready` step of each release, the dumps' by the
+ * backup sidecar. An S3 bucket resource would need a published port to reach the store, and on
+ * `destroy` would either fail on a non-empty bucket or delete the data. Destroying the environment
+ * removes the store's container and keeps the buckets (with `protect`).
  */
 export class DockerObjectStore extends Construct {
   readonly endpoint = `http://objectstore:${PORT}`;
@@ -33,8 +34,8 @@ export class DockerObjectStore extends Construct {
   readonly dataBucket?: string;
   /** The dumps' bucket, when the environment has a database. */
   readonly backupBucket?: string;
-  /** Created once the buckets exist. */
-  readonly ready: Container;
+  /** The store's container, created once it answers. */
+  readonly container: Container;
 
   /** The environment's store in `scope` (the backend), made on first use. */
   static of(scope: Construct, env: DockerEnvironment, net: DockerNetworks): DockerObjectStore {
@@ -50,27 +51,15 @@ export class DockerObjectStore extends Construct {
     this.accessKeyId = new Password(this, "access-key", { length: 20, special: false, lower: false }).result;
     this.secretAccessKey = new Password(this, "secret-key", { length: 40, special: false }).result;
 
-    const store = serviceContainer(this, "container", env, {
+    this.container = serviceContainer(this, "container", env, {
       name: names.objectStore,
       image: dockerImage(this, "image", env.images.objectStore).imageId,
       alias: "objectstore",
+      role: "objectstore",
       networks: [net.internal],
       env: [`ROOT_ACCESS_KEY=${this.accessKeyId}`, `ROOT_SECRET_KEY=${this.secretAccessKey}`, `VGW_REGION=${this.region}`],
       volumes: [{ volumeName: dataVolume(this, "data", env, names.objectStoreVolume), containerPath: "/data" }],
       healthcheck: healthcheck(["CMD", "/usr/local/bin/httpcheck", `http://127.0.0.1:${PORT}/health`]),
-    });
-
-    // `backup ensure-bucket` (the backup image's S3 client) creates a bucket unless it exists.
-    const buckets = [this.dataBucket, this.backupBucket].filter((b): b is string => b !== undefined);
-    this.ready = oneShotContainer(this, "buckets", env, {
-      name: `${env.name}-buckets`,
-      image: dockerImage(this, "client-image", env.images.backup).imageId,
-      entrypoint: ["sh", "-c", buckets.map((b) => `S3_BUCKET=${b} backup ensure-bucket`).join(" && ")],
-      env: this.clientEnv(),
-      networksAdvanced: [{ name: net.internal.name }],
-      dependsOn: [store],
-      role: "buckets",
-      failure: "Creating the buckets failed",
     });
   }
 

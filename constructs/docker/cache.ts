@@ -32,6 +32,7 @@ export class DockerCache extends Construct implements CacheEndpoint {
       name: names.cache,
       image: dockerImage(this, "image", env.images.cache).imageId,
       alias: this.host,
+      role: "cache",
       networks: [net.internal],
       env: [`REDIS_PASSWORD=${this.password}`],
       volumes: [{ volumeName: dataVolume(this, "data", env, names.cacheVolume), containerPath: "/data" }],

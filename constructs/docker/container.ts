@@ -5,16 +5,17 @@ import { DockerEnvironment } from "../../lib/environment";
 import { dockerLabels } from "./names";
 
 export interface ServiceContainerProps extends Omit<ContainerConfig, "networksAdvanced" | "labels"> {
-  /** Networks to join, with the name others reach this container by on each. */
+  /** Networks to join. */
   readonly networks: readonly Network[];
-  readonly alias: string;
-  /** What the container is for (its ROLE_LABEL). Default: its alias. */
-  readonly role?: string;
+  /** The name others reach this container by on each network. Default: its container name only. */
+  readonly alias?: string;
+  /** What the container is for (its ROLE_LABEL). */
+  readonly role: string;
 }
 
 /**
  * A long-running container with the defaults every part wants: restarted unless stopped,
- * labelled with its environment and role, reachable by `alias`, and (with a healthcheck) only
+ * labelled with its environment and role, reachable by `alias` (and its name), and (with a healthcheck) only
  * created once healthy, so what depends on it starts after it.
  */
 export function serviceContainer(scope: Construct, id: string, env: DockerEnvironment, props: ServiceContainerProps): Container {
@@ -25,8 +26,8 @@ export function serviceContainer(scope: Construct, id: string, env: DockerEnviro
     waitTimeout: 120,
     destroyGraceSeconds: 30,
     ...config,
-    labels: dockerLabels(env, role ?? alias),
-    networksAdvanced: networks.map((n) => ({ name: n.name, aliases: [alias] })),
+    labels: dockerLabels(env, role),
+    networksAdvanced: networks.map((n) => ({ name: n.name, ...(alias && { aliases: [alias] }) })),
   });
 }
 

@@ -32,6 +32,7 @@ export class DockerDatabase extends Construct implements DatabaseEndpoint {
       name: names.postgres,
       image: image.imageId,
       alias: this.host,
+      role: "postgres",
       networks: [net.internal],
       env: [`POSTGRES_USER=${this.user}`, `POSTGRES_DB=${this.database}`, `POSTGRES_PASSWORD=${this.password}`],
       volumes: [{ volumeName: dataVolume(this, "data", env, names.postgresVolume), containerPath: "/var/lib/postgresql/data" }],

@@ -29,11 +29,15 @@ export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, Bucket
   database: (scope, env, net) => new DockerDatabase(scope, "database", env, net),
   bucket: (scope, env, net) => DockerObjectStore.of(scope, env, net).bucket(),
   cache: (scope, env, net) => new DockerCache(scope, "cache", env, net),
-  service: (scope, env, { net, db, cache, app }) => {
-    // The app's containers start once what they use is up: the database, the buckets, the cache.
-    const ready = [db?.container, env.bucket ? DockerObjectStore.of(scope, env, net).ready : undefined, cache?.container].filter((r) => r !== undefined);
-    const release = new DockerRelease(scope, "release", env, { app, networks: [net.internal, net.edge], ready });
+  service: (scope, env, { net, db, bucket, cache, app }) => {
+    // The app's containers start once what they use answers: the database, its bucket, the cache.
+    const ready = [
+      ...(db ? [`READY_POSTGRES=${db.host}:${db.port}`] : []),
+      ...(bucket ? [`READY_BUCKET=${bucket.name}`, ...DockerObjectStore.of(scope, env, net).clientEnv()] : []),
+      ...(cache ? [`READY_TCP=${cache.host}:${cache.port}`] : []),
+    ];
     const probe = new DockerProbe(scope, "probe", env);
+    const release = new DockerRelease(scope, "release", env, { app, networks: [net.internal, net.edge], ready, after: [probe.installed] });
     new DockerWorkers(scope, "workers", env, release);
     return new DockerService(scope, "service", env, { net, release, probe });
   },

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Fn } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { DockerEnvironment } from "../../lib/environment";
@@ -25,9 +26,12 @@ export class DockerProbe extends Construct {
     super(scope, id);
     // Not data: always managed, and removed with the environment.
     this.volume = new Volume(this, "volume", { name: dockerNames(env).probeVolume, labels: dockerLabels(env) }).name;
+    const image = dockerImage(this, "image", env.images.proxy).imageId;
     this.installed = oneShotContainer(this, "install", env, {
-      name: `${env.name}-probe-install`,
-      image: dockerImage(this, "image", env.images.proxy).imageId,
+      // Named by its image: the app's containers depend on it, which makes Terraform replace it create
+      // before destroy, and a new proxy image is what replaces it.
+      name: `${env.name}-probe-install-${Fn.substr(image, 7, 12)}`,
+      image,
       entrypoint: ["/usr/bin/httpcheck", "-install", MOUNT],
       user: "0:0", // a new volume belongs to root
       volumes: [{ volumeName: this.volume, containerPath: MOUNT }],

@@ -13,8 +13,14 @@ export interface DockerReleaseProps {
   readonly app: AppEnvironment;
   /** The networks the app's containers join: the internal one (database, store, cache) and the edge (proxy, outbound). */
   readonly networks: readonly Network[];
-  /** What must be up before the release command runs: the database, the store's buckets, the cache. */
-  readonly ready: readonly ITerraformDependable[];
+  /**
+   * What must answer before the release command and the app start, checked by the `ready` step of the
+   * backup image (images/backup/ready.sh): READY_POSTGRES, READY_BUCKET, READY_TCP, with the S3 client's
+   * variables for the bucket. Empty: nothing to wait for.
+   */
+  readonly ready: readonly string[];
+  /** What the app's containers always wait for (the health probe's installation). */
+  readonly after: readonly ITerraformDependable[];
 }
 
 /**
@@ -24,6 +30,11 @@ export interface DockerReleaseProps {
  * created next to the old ones (create before destroy) and the old ones are removed only after the new
  * ones are up: the release command runs first, and if it fails, nothing of the new release is started
  * and the previous one keeps serving.
+ *
+ * None of them depends, in Terraform, on the database, the object store or the cache: Terraform makes
+ * every dependency of a create-before-destroy resource create-before-destroy too, and a second Postgres
+ * (or Redis) started on the same volume before the first is stopped would corrupt it. A `ready` step of
+ * the release waits for them to answer instead.
  */
 export class DockerRelease extends Construct {
   /** The app image, pulled or found on the engine. */
@@ -43,7 +54,19 @@ export class DockerRelease extends Construct {
       byteLength: 4,
       keepers: { release: Lazy.stringValue({ produce: () => JSON.stringify(this.configs) }) },
     });
-    this.first = [...props.ready];
+    this.first = [...props.after];
+    if (props.ready.length > 0) {
+      this.first.push(oneShotContainer(this, "ready", env, {
+        name: this.name(dockerNames(env).ready),
+        image: dockerImage(this, "tools-image", env.images.backup).imageId,
+        entrypoint: ["ready"],
+        env: [...props.ready],
+        networksAdvanced: props.networks.map((n) => ({ name: n.name })),
+        role: "ready",
+        failure: "What the release uses (the database, the bucket, the cache) did not answer, so the new version was not started and the previous one keeps serving",
+        lifecycle: { createBeforeDestroy: true },
+      }));
+    }
     const release = env.service.release;
     if (release) {
       const config = {
@@ -58,7 +81,7 @@ export class DockerRelease extends Construct {
         name: this.name(dockerNames(env).release),
         role: "release",
         failure: `The release command (${JSON.stringify(release.command)} from ${env.file}) failed, so the new version was not started and the previous one keeps serving`,
-        dependsOn: [...props.ready],
+        dependsOn: [...this.first],
         lifecycle: { createBeforeDestroy: true },
       });
       this.first = [command];

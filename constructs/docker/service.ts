@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DockerEnvironment } from "../../lib/environment";
 import { ServiceEndpoint } from "../parts";
 import { caddyfile } from "./caddyfile";
-import { healthcheck, serviceContainer } from "./container";
+import { healthcheck, oneShotContainer, serviceContainer } from "./container";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
 import { dockerNames } from "./names";
@@ -10,10 +10,19 @@ import { DockerProbe } from "./probe";
 import { DockerRelease } from "./release";
 import { dataVolume } from "./volume";
 
+const CADDYFILE = "/etc/caddy/Caddyfile";
+
 /**
  * The app's replicas (on the internal network for the database, store and cache, and on the edge
  * network for the proxy and the way out) and the reverse proxy in front of them, the only container
- * that publishes ports. Each replica is reached as app-<n>, whichever release it belongs to.
+ * that publishes ports.
+ *
+ * A release without a dropped request: the new release's replicas are created next to the old ones and
+ * Terraform waits until each is healthy; then a one-shot container (`route`) switches the proxy to them
+ * through its admin API (images/proxy/routes), which checks each from the proxy first and changes nothing
+ * if one fails; requests under way finish where they are, new ones go to the new replicas. Only then
+ * are the old replicas stopped (SIGTERM, the app's own draining, up to 30 s) and removed. The proxy and
+ * its configuration stay as they are: a configuration reload would close clients' connections.
  */
 export class DockerService extends Construct implements ServiceEndpoint {
   readonly url: string;
@@ -26,35 +35,43 @@ export class DockerService extends Construct implements ServiceEndpoint {
     const names = dockerNames(env);
     const { port, healthPath, replicas, command } = env.service;
 
-    const upstreams: string[] = [];
-    const apps = Array.from({ length: replicas }, (_, i) => {
-      const alias = `app-${i + 1}`;
-      upstreams.push(`${alias}:${port}`);
-      return release.container(this, alias, {
-        name: names.app(i + 1),
-        alias,
-        role: "app",
-        command,
-        port: true,
-        ...probe.check(port, healthPath),
-        dependsOn: [probe.installed],
-      });
-    });
-
+    const apps = Array.from({ length: replicas }, (_, i) => release.container(this, `app-${i + 1}`, {
+      name: names.app(i + 1),
+      role: "app",
+      command,
+      port: true,
+      ...probe.check(port, healthPath),
+      waitTimeout: env.service.startTimeoutSeconds,
+    }));
     const { bindAddress, domain, httpPort, httpsPort } = env.host;
-    serviceContainer(this, "proxy", env, {
+    const proxyImage = dockerImage(this, "proxy-image", env.images.proxy).imageId;
+    const proxy = serviceContainer(this, "proxy", env, {
       name: names.proxy,
-      image: dockerImage(this, "proxy-image", env.images.proxy).imageId,
-      alias: "proxy",
+      image: proxyImage,
+      role: "proxy",
       networks: [net.edge],
       ports: [
         { internal: 80, external: httpPort, ip: bindAddress },
         ...(domain ? [{ internal: 443, external: httpsPort, ip: bindAddress }] : []),
       ],
-      upload: [{ file: "/etc/caddy/Caddyfile", content: caddyfile({ domain, upstreams, healthPath }) }],
+      upload: [{ file: CADDYFILE, content: caddyfile({ domain, healthPath }) }],
+      // Its certificates, and the table of replicas, which a new proxy container resumes.
       volumes: [{ volumeName: dataVolume(this, "certificates", env, names.proxyVolume), containerPath: "/data" }],
       healthcheck: healthcheck(["CMD", "/usr/bin/httpcheck", "http://127.0.0.1:2019/config/"]),
-      dependsOn: apps,
+    });
+
+    // In the proxy's network namespace, the only place its admin API listens. Replaced with every release
+    // (the table names the release's replicas) and with the proxy.
+    const table = JSON.stringify({ upstreams: apps.map((app) => `${app.name}:${port}`) });
+    oneShotContainer(this, "route", env, {
+      name: names.route,
+      image: proxyImage,
+      networkMode: `container:${proxy.id}`,
+      entrypoint: ["/usr/bin/httpcheck", "-put", "/routes.json", "-status", "200", "-timeout", "90s", "http://127.0.0.1:2019/routes?wait=60s"],
+      upload: [{ file: "/routes.json", content: table }],
+      dependsOn: [proxy, ...apps],
+      role: "route",
+      failure: "Switching the proxy to the new release failed, so the previous release keeps serving",
     });
 
     const shown = bindAddress === "0.0.0.0" ? "127.0.0.1" : bindAddress;

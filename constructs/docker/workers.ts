@@ -14,7 +14,7 @@ export class DockerWorkers extends Construct {
     const names = dockerNames(env);
     for (const [worker, { command, replicas }] of Object.entries(env.workers)) {
       for (let i = 1; i <= replicas; i++) {
-        release.container(this, `${worker}-${i}`, { name: names.worker(worker, i), alias: `worker-${worker}-${i}`, role: "worker", command, port: false });
+        release.container(this, `${worker}-${i}`, { name: names.worker(worker, i), role: "worker", command, port: false });
       }
     }
   }

@@ -45,7 +45,7 @@ export class GcpService extends Construct implements ServiceEndpoint {
         containers: [{
           ...app.container(env.service.command, { cpu: env.service.cpu, memory: env.service.memory }),
           ports: { containerPort: env.service.port },
-          startupProbe: { ...probe, failureThreshold: 12 },
+          startupProbe: { ...probe, failureThreshold: Math.ceil(env.service.startTimeoutSeconds / probe.periodSeconds) },
           livenessProbe: probe,
         }],
       },

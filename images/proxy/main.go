@@ -7,6 +7,9 @@ import (
 	caddycmd "github.com/caddyserver/caddy/v2/cmd"
 
 	_ "github.com/caddyserver/caddy/v2/modules/standard"
+
+	// The switch between releases of the app (images/proxy/routes).
+	_ "portable-backend/images/proxy/routes"
 )
 
 func main() {

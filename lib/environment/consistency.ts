@@ -49,6 +49,10 @@ function appProblems(raw: unknown): Problem[] {
     }
   }
   if (valueAt(raw, ["provider"]) === "gcp") {
+    const startTimeout = valueAt(raw, ["service", "startTimeoutSeconds"]);
+    if (typeof startTimeout === "number" && startTimeout > 240) {
+      problems.push({ field: "service.startTimeoutSeconds", value: startTimeout, message: "at most 240 on gcp: Cloud Run's startup probe gives an instance at most 240 s" });
+    }
     // Cloud Run sets these itself and refuses a revision that sets them.
     const reserved = (name: string) => /^(K_SERVICE|K_REVISION|K_CONFIGURATION|CLOUD_RUN_.*|X_GOOGLE_.*)$/.test(name);
     for (const [field, names] of [["env", env], ["secrets", secrets]] as const) {

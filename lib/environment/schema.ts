@@ -57,6 +57,8 @@ const service = z.strictObject({
   size: z.string().min(1).optional(),
   healthPath: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, "an absolute URL path such as /healthz").default("/healthz"),
   port: wholeNumber(1, 65535).default(8080),
+  /** How long a new replica has to answer its health path before the release fails (and the previous one keeps serving). */
+  startTimeoutSeconds: wholeNumber(10, 3600).default(120),
   ...appFields,
 });
 

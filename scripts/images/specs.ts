@@ -141,10 +141,17 @@ export const imageSpecs: Record<LocalImageName, ImageSpec> = {
         .dir("src", appSource, (rel) => rel === "app"),
   }),
 
-  backup: debianImage("backup", { Dockerfile: 0o644, "backup.sh": 0o755 }),
+  backup: debianImage("backup", { Dockerfile: 0o644, "backup.sh": 0o755, "ready.sh": 0o755 }),
 
   cache: debianImage("cache", { Dockerfile: 0o644, "docker-entrypoint.sh": 0o755, "redis-health.sh": 0o755 }),
 
   // the Python app in images/example-app/ (app/, migrations/, alembic.ini)
   exampleApp: debianImage("exampleApp", sourceTree("example-app"), "example-app"),
+
+  // tests only: the stand-in VPS (dockerd + key-only sshd) of __tests__/support/standin-vps.ts
+  standinVps: debianImage(
+    "standinVps",
+    { Dockerfile: 0o644, "entrypoint.sh": 0o755, "sshd-standin.conf": 0o644 },
+    "standin-vps",
+  ),
 };
