@@ -1,9 +1,10 @@
 /*
- * npm run bench [-- --only synth,cli,plan,deploy,unit] [--runs N] [--warmup N] [--out file.json]
+ * npm run bench [-- --only synth,cli,plan,deploy,release,unit] [--runs N] [--warmup N] [--out file.json]
  *
  * The performance benchmark of issue 7: synth against a barrel-import baseline, `cdktf synth` against
  * the CLI's floor, plans one after another against the parallel runner, a Docker deploy against
- * docker-compose, and the unit tests. Prints a table and writes bench/results/latest.json (a partial
+ * docker-compose, a release of the deployed environment under load against docker-compose's, and the
+ * unit tests. Prints a table and writes bench/results/latest.json (a partial
  * run keeps the other benchmarks' saved results). Numbers are only as quiet as the machine: run it idle.
  */
 import { loadavg } from "node:os";
@@ -16,6 +17,7 @@ import { BENCH_IDS, BenchContext, BenchId, BenchResult, ScenarioResult } from ".
 import { cliBench } from "./scenarios/cli";
 import { deployBench } from "./scenarios/deploy";
 import { planBench } from "./scenarios/plan";
+import { releaseBench } from "./scenarios/release";
 import { synthBench } from "./scenarios/synth";
 import { unitBench } from "./scenarios/unit";
 
@@ -25,6 +27,7 @@ const BENCHMARKS: Record<BenchId, { run: (ctx: BenchContext) => Promise<Scenario
   cli: { run: cliBench, runs: 5, warmup: 1 },
   plan: { run: planBench, runs: 3, warmup: 1 },
   deploy: { run: deployBench, runs: 3, warmup: 0 },
+  release: { run: releaseBench, runs: 3, warmup: 0 },
   unit: { run: unitBench, runs: 3, warmup: 1 },
 };
 

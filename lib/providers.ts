@@ -87,23 +87,22 @@ export const PINNED_PROVIDERS = {
     goPackage: ".",
     bindings: "cdktf get (.gen/providers/hcloud)",
   },
-  minio: {
-    // S3 buckets on any S3-compatible server: the Docker target's object store, Hetzner Object Storage.
-    source: "aminueza/minio",
-    version: "3.3.0",
-    goModule: "github.com/aminueza/terraform-provider-minio/v3",
-    goVersion: "v3.3.0",
-    goSum: "h1:Ovs9UrNvVYBvgcjzfetZgZueoU1kAELvxjBolie8wAc=",
-    goPackage: ".",
-    bindings: "cdktf get (.gen/providers/minio)",
-  },
   portable: {
-    // The project's own (providers/portable): the deployer's secrets, read from the environment at plan time.
+    // The project's own (providers/): the deployer's secrets, read from the environment at plan time.
     source: "portable-backend/portable",
     version: "0.1.0",
-    localModule: "providers/portable",
-    goPackage: ".",
+    localModule: "providers",
+    goPackage: "./cmd/portable",
     bindings: "cdktf get (.gen/providers/portable)",
+  },
+  s3: {
+    // The project's own (providers/): S3 buckets on Hetzner Object Storage (or any S3-compatible storage),
+    // under the project's licence; the provider it replaces is under the AGPL.
+    source: "portable-backend/s3",
+    version: "0.1.0",
+    localModule: "providers",
+    goPackage: "./cmd/s3",
+    bindings: "cdktf get (.gen/providers/s3)",
   },
 } as const satisfies Record<string, PinnedProvider>;
 

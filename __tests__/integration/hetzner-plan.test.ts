@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
 import { byType, offlinePlan, PlannedResource, synthApp } from "./helpers";
 
-// `terraform plan` of the Hetzner stacks with the real hcloud and minio providers, offline: a dummy
+// `terraform plan` of the Hetzner stacks with the real hcloud and s3 providers, offline: a dummy
 // 64-character token and dummy object storage keys; the S3 state backend is swapped for a local one
 // by an override file in the test only (offlinePlan).
 const { outdir, result } = synthApp();
@@ -34,8 +34,7 @@ describe.each([
   test("has every part of the backend", () => {
     const types = new Set(resources.map((r) => r.type));
     for (const type of ["hcloud_network", "hcloud_network_subnet", "hcloud_firewall", "hcloud_server", "hcloud_volume",
-      "hcloud_volume_attachment", "hcloud_zone_rrset", "minio_s3_bucket", "minio_s3_bucket_versioning",
-      "minio_ilm_policy", "random_password"]) {
+      "hcloud_volume_attachment", "hcloud_zone_rrset", "s3_bucket", "random_password"]) {
       expect(types).toContain(type);
     }
     // The zone acme.de is prod's; staging puts its records in it (dns.createZone: false).

@@ -40,7 +40,7 @@ describe("providers and backends with no residency table are refused", () => {
     expect(found).toEqual([{ path: "gcp-prod/exports", attribute: "(type)", value: "aws_s3_bucket", reason: expect.any(String) }]);
     expect(found[0].reason).toBe(
       'provider "aws" has no residency table, so where it puts data cannot be judged; only providers with a location table are allowed ' +
-      "(hcloud, minio (hetzner); google, google-beta (gcp); docker (docker); random, portable (no locations)). To use it, add its table (every location " +
+      "(hcloud, s3 (hetzner); google, google-beta (gcp); docker (docker); random, portable (no locations)). To use it, add its table (every location " +
       "with its country) to lib/residency/ and LOCATION_TABLES, or, if it stores nothing anywhere, list it in LOCATIONLESS_PROVIDERS (lib/residency/locationless.ts)",
     );
   });

@@ -45,7 +45,7 @@ describe.each(environments.map((e) => [e.name, e] as const))("stack %s", (_name,
       expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{(random_password\.[A-Za-z0-9_-]+\.result|var\.[A-Za-z0-9_-]+)\}$/) });
     }
     expect(text).not.toMatch(/postgres:\/\/[^:]+:(?!\$\{random_password)/); // connection URLs embed it by reference too
-    expect(text).not.toMatch(/"(token|password|minio_password|minio_user|access_key|secret_key)":"(?!\$\{)/);
+    expect(text).not.toMatch(/"(token|password|access_key|secret_key)":"(?!\$\{)/);
   });
 });
 
@@ -172,7 +172,7 @@ describe("residency aspect over raw resources added in code", () => {
 
 test("cdktf.json asks cdktf get for exactly the versions the mirror builds", () => {
   const cdktfJson = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8"));
-  const generated = [PINNED_PROVIDERS.hcloud, PINNED_PROVIDERS.minio, PINNED_PROVIDERS.portable];
+  const generated = [PINNED_PROVIDERS.hcloud, PINNED_PROVIDERS.portable, PINNED_PROVIDERS.s3];
   expect(cdktfJson.terraformProviders).toEqual(generated.map((p) => `registry.terraform.io/${p.source}@= ${p.version}`));
 });
 
@@ -201,6 +201,6 @@ test("moving a backend from hetzner to gcp is an edit of provider and location (
   const outputs = (json: any) => Object.keys(json.output).map((k) => k.replace(/^app_(.*)_[0-9A-F]{8}$/, "$1")).sort();
   expect(outputs(onHetzner)).toEqual(["backup_location", "bucket_endpoint", "bucket_name", "cache_host", "database_host", "service_url"]);
   expect(outputs(onGcp)).toEqual(outputs(onHetzner));
-  expect(Object.keys(onHetzner.resource)).toEqual(expect.arrayContaining(["hcloud_server", "hcloud_volume", "minio_s3_bucket"]));
+  expect(Object.keys(onHetzner.resource)).toEqual(expect.arrayContaining(["hcloud_server", "hcloud_volume", "s3_bucket"]));
   expect(Object.keys(onGcp.resource)).toEqual(expect.arrayContaining(["google_cloud_run_v2_service", "google_sql_database_instance", "google_storage_bucket"]));
 });

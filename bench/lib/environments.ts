@@ -21,15 +21,18 @@ export interface EnvironmentVariant {
 
 export function environmentsDir(variants: readonly EnvironmentVariant[], prefix = "bench-envs-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const v of variants) {
-    writeFileSync(join(dir, `${v.name}.ts`), [
-      `// Written by bench/lib/environments.ts: ${v.base} for the benchmark.`,
-      `import base from ${JSON.stringify(join(PROJECT_ROOT, "environments", v.base))};`,
-      `export default { ...base, ${v.overrides} };`,
-      "",
-    ].join("\n"));
-  }
+  for (const v of variants) writeEnvironment(dir, v);
   return dir;
+}
+
+/** Writes (or rewrites) one variant's file in an environments folder. */
+export function writeEnvironment(dir: string, v: EnvironmentVariant): void {
+  writeFileSync(join(dir, `${v.name}.ts`), [
+    `// Written by bench/lib/environments.ts: ${v.base} for the benchmark.`,
+    `import base from ${JSON.stringify(join(PROJECT_ROOT, "environments", v.base))};`,
+    `export default { ...base, ${v.overrides} };`,
+    "",
+  ].join("\n"));
 }
 
 /** The shipped environments' names. */
@@ -42,17 +45,19 @@ export const localState = (stateDir: string, name: string) => `state: { backend:
 
 /**
  * `local` under another name and ports, deletable (`protect: false`: volumes are resources) and with
- * its state in `stateDir`: deploying and destroying it leaves `local` alone.
+ * its state in `stateDir`: deploying and destroying it leaves `local` alone. `serviceEnv` sets the
+ * app's `service.env` (the release benchmark's APP_VERSION).
  */
-export function dockerBenchVariant(name: string, httpPort: number, stateDir: string): EnvironmentVariant {
+export function dockerBenchVariant(name: string, httpPort: number, stateDir: string, serviceEnv?: Record<string, string>): EnvironmentVariant {
   return {
     name, base: "local",
-    overrides: `host: { ...base.host, httpPort: ${httpPort} }, protect: false, ${localState(stateDir, name)}`,
+    overrides: `host: { ...base.host, httpPort: ${httpPort} }, protect: false, ${localState(stateDir, name)}`
+      + (serviceEnv ? `, service: { ...base.service, env: { ...(base.service as { env?: Record<string, string> }).env, ...${JSON.stringify(serviceEnv)} } }` : ""),
   };
 }
 
 /**
- * Dummy credentials that let the hcloud, minio and google providers plan offline (as the plan tests
+ * Dummy credentials that let the hcloud, s3 and google providers plan offline (as the plan tests
  * do): nothing is read from the providers' APIs when the state is empty.
  */
 export const DUMMY_CREDENTIALS: Record<string, string> = {

@@ -19,6 +19,8 @@ export interface Sample {
   readonly cpuMs?: number;
   /** Named intermediate times (e.g. when a deploy command returned, before the stack was healthy). */
   readonly phasesMs?: Record<string, number>;
+  /** Named counts of the run (e.g. failed requests of a load running during it). */
+  readonly counts?: Record<string, number>;
 }
 
 export interface VariantResult {
@@ -28,6 +30,8 @@ export interface VariantResult {
   readonly peakRssMiB?: Summary;
   readonly cpuMs?: Summary;
   readonly phasesMs?: Record<string, Summary>;
+  /** Per count: its summary over the runs and its sum. */
+  readonly counts?: Record<string, Summary & { readonly sum: number }>;
   readonly samples: Sample[];
 }
 
@@ -131,15 +135,21 @@ function resultOf(v: Variant, samples: Sample[]): VariantResult {
     return values.length === samples.length ? summarize(values) : undefined;
   };
   const phases = [...new Set(samples.flatMap((s) => Object.keys(s.phasesMs ?? {})))];
+  const counts = [...new Set(samples.flatMap((s) => Object.keys(s.counts ?? {})))];
   return {
     label: v.label, command: v.command,
     wallMs: summarize(samples.map((s) => s.wallMs)),
     peakRssMiB: metric((s) => s.peakRssMiB),
     cpuMs: metric((s) => s.cpuMs),
     phasesMs: phases.length ? Object.fromEntries(phases.map((p) => [p, metric((s) => s.phasesMs?.[p])!])) : undefined,
-    samples: samples.map(({ wallMs, peakRssMiB, cpuMs, phasesMs }) => ({
+    counts: counts.length ? Object.fromEntries(counts.map((c) => {
+      const values = samples.map((s) => s.counts?.[c] ?? 0);
+      return [c, { ...summarize(values), sum: values.reduce((a, b) => a + b, 0) }];
+    })) : undefined,
+    samples: samples.map(({ wallMs, peakRssMiB, cpuMs, phasesMs, counts }) => ({
       wallMs: round(wallMs, 1), peakRssMiB: peakRssMiB === undefined ? undefined : round(peakRssMiB, 1), cpuMs,
       phasesMs: phasesMs && Object.fromEntries(Object.entries(phasesMs).map(([k, v]) => [k, round(v, 1)])),
+      counts,
     })),
   };
 }
@@ -148,5 +158,7 @@ function describeSample(s: Sample): string {
   const parts = [`${(s.wallMs / 1000).toFixed(2)} s`];
   if (s.cpuMs !== undefined) parts.push(`cpu ${(s.cpuMs / 1000).toFixed(2)} s`);
   if (s.peakRssMiB !== undefined) parts.push(`${s.peakRssMiB.toFixed(0)} MiB`);
+  for (const [phase, ms] of Object.entries(s.phasesMs ?? {})) parts.push(`${phase} ${(ms / 1000).toFixed(2)} s`);
+  for (const [name, n] of Object.entries(s.counts ?? {})) parts.push(`${name} ${n}`);
   return parts.join(", ");
 }

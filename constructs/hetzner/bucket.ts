@@ -1,9 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformVariable } from "cdktf";
-import { IlmPolicy } from "../../.gen/providers/minio/ilm-policy";
-import { MinioProvider } from "../../.gen/providers/minio/provider";
-import { S3Bucket } from "../../.gen/providers/minio/s3-bucket";
-import { S3BucketVersioning } from "../../.gen/providers/minio/s3-bucket-versioning";
+import { Bucket } from "../../.gen/providers/s3/bucket";
+import { S3Provider } from "../../.gen/providers/s3/provider";
 import { HetznerEnvironment } from "../../lib/environment";
 import { hetznerObjectStorageEndpoint } from "../../lib/residency/hetzner";
 import { BucketEndpoint } from "../parts";
@@ -12,8 +10,8 @@ import { BucketEndpoint } from "../parts";
 export const INCOMPLETE_PREFIX = "incomplete/";
 
 /**
- * Buckets on Hetzner Object Storage in the environment's location, through the S3 API (minio
- * provider): the app's bucket (versioned as the environment says), with `bucket`, and a backup bucket
+ * Buckets on Hetzner Object Storage in the environment's location, through the S3 API (the project's
+ * own `s3` provider, providers/internal/s3): the app's bucket (versioned as the environment says), with `bucket`, and a backup bucket
  * whose dumps expire after the retention (dumps left incomplete, after a day), with a database. One
  * per environment, made when a part first asks for it. Object Storage keys are made in
  * the Hetzner console (there is no API for them) and given to Terraform as
@@ -43,32 +41,28 @@ export class HetznerBuckets extends Construct {
     this.region = location;
     this.accessKeyId = sensitiveVariable(this, "object_storage_access_key", "Hetzner Object Storage access key");
     this.secretAccessKey = sensitiveVariable(this, "object_storage_secret_key", "Hetzner Object Storage secret key");
-    const provider = new MinioProvider(this, "minio", {
-      minioServer: new URL(this.endpoint).host,
-      minioRegion: location,
-      minioSsl: true,
-      minioUser: this.accessKeyId,
-      minioPassword: this.secretAccessKey,
+    const provider = new S3Provider(this, "s3", {
+      endpoint: this.endpoint,
+      region: location,
+      accessKey: this.accessKeyId,
+      secretKey: this.secretAccessKey,
     });
 
     // The backup bucket is named after the app's, which is named after the environment by default.
+    // Neither is ever emptied by Terraform (force_destroy stays false): destroying a stack with data fails.
     const name = settings?.name ?? `${env.name}-data`;
     if (settings) {
       this.dataBucket = name;
-      const data = new S3Bucket(this, "data", { provider, bucket: name, acl: "private", forceDestroy: false });
-      if (settings.versioning) {
-        new S3BucketVersioning(this, "data-versioning", { provider, bucket: data.bucket, versioningConfiguration: { status: "Enabled" } });
-      }
+      new Bucket(this, "data", { provider, bucket: name, versioning: settings.versioning });
     }
     if (env.database && env.backups) {
       this.backupBucket = `${name}-backups`;
-      const backups = new S3Bucket(this, "backups", { provider, bucket: this.backupBucket, acl: "private", forceDestroy: false });
-      new IlmPolicy(this, "backup-retention", {
-        provider, bucket: backups.bucket,
-        rule: [
-          { id: "expire-old-dumps", status: "Enabled", expiration: `${env.backups.retentionDays}d`, filter: "backups/" },
-          // Left only when the machine stopped mid-dump: the backup script deletes its own failed uploads.
-          { id: "expire-incomplete-dumps", status: "Enabled", expiration: "1d", filter: INCOMPLETE_PREFIX },
+      new Bucket(this, "backups", {
+        provider, bucket: this.backupBucket,
+        // Sorted by id, as the provider reads them back.
+        expiration: [
+          { id: "expire-incomplete-dumps", prefix: INCOMPLETE_PREFIX, days: 1 },
+          { id: "expire-old-dumps", prefix: "backups/", days: env.backups.retentionDays },
         ],
       });
     }

@@ -7,11 +7,11 @@ import type { PathStep } from "./expressions";
 
 /**
  * Attribute names that say where something is. Matched anywhere in a block, at any depth. Checked
- * against every attribute name in the google, hcloud and minio bindings: `location_id` (Firestore,
+ * against every attribute name in the google, hcloud and s3 bindings: `location_id` (Firestore,
  * App Engine, Memorystore Redis) and `alternative_location_id` (Redis' second zone) are places, and
  * so is Pub/Sub's `allowed_persistence_regions` (where messages are stored).
  */
-const LOCATION_KEY = /^(location|locations|location_id|region|regions|zone|zones|datacenter|network_zone|node_locations|endpoint|endpoints|minio_server|minio_region|allowed_persistence_regions|[a-z0-9_]+_(location|locations|location_id|region|zone|zones))$/;
+const LOCATION_KEY = /^(location|locations|location_id|region|regions|zone|zones|datacenter|network_zone|node_locations|endpoint|endpoints|allowed_persistence_regions|[a-z0-9_]+_(location|locations|location_id|region|zone|zones))$/;
 /**
  * Names that match the pattern but are not places: time zones, DNS zones, a Dataplex zone (a name
  * inside a lake), where a key sits in an HTTP request, and hierarchy settings (google bindings).

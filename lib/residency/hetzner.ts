@@ -30,7 +30,7 @@ export function hetznerObjectStorageEndpoint(location: string): string {
 
 export const hetzner: ProviderLocations = {
   provider: "hetzner",
-  terraformProviders: ["hcloud", "minio"],
+  terraformProviders: ["hcloud", "s3"],
   headquarters: "DE",
   locations,
   environmentKinds: ["location"],

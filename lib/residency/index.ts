@@ -39,7 +39,7 @@ export function residencyOfBackend(type: string): ProviderLocations | { readonly
   return Object.hasOwn(LOCATIONLESS_BACKENDS, type) ? { locationless: LOCATIONLESS_BACKENDS[type] } : undefined;
 }
 
-/** The Terraform providers the residency policy knows, for messages: `hcloud, minio (hetzner), ..., random (no locations)`. */
+/** The Terraform providers the residency policy knows, for messages: `hcloud, s3 (hetzner), ..., random (no locations)`. */
 export function knownTerraformProviders(): string {
   const tables = Object.values(LOCATION_TABLES).map((t) => `${t.terraformProviders.join(", ")} (${t.provider})`);
   return [...tables, `${Object.keys(LOCATIONLESS_PROVIDERS).join(", ")} (no locations)`].join("; ");

@@ -1,5 +1,5 @@
 // Command terraform-provider-portable is this project's own Terraform provider: what the backend needs
-// from Terraform that no provider built here offers. See internal/provider.
+// from Terraform that no provider built here offers. See internal/portable.
 package main
 
 import (
@@ -8,11 +8,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
-	"portable-backend/terraform-provider-portable/internal/provider"
+	"portable-backend/terraform-providers/internal/portable"
 )
 
 func main() {
-	err := providerserver.Serve(context.Background(), provider.New, providerserver.ServeOpts{
+	err := providerserver.Serve(context.Background(), portable.New, providerserver.ServeOpts{
 		Address: "registry.terraform.io/portable-backend/portable",
 	})
 	if err != nil {

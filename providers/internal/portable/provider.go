@@ -1,6 +1,6 @@
-// Package provider implements the `portable` provider: data sources and resources the backend's stacks
+// Package portable implements the `portable` provider: data sources and resources the backend's stacks
 // use where the providers built here have none.
-package provider
+package portable
 
 import (
 	"context"
