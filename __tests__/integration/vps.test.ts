@@ -4,7 +4,7 @@ import { join } from "node:path";
 import execa from "execa";
 import { ROLE_LABEL } from "../../constructs/docker/names";
 import { localImages } from "../../images/catalog";
-import { startLoad } from "../support/load";
+import { startLoad } from "../../bench/lib/load";
 import { StandinVps, startStandinVps } from "../support/standin-vps";
 import { ROOT } from "./helpers";
 

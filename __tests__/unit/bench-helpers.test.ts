@@ -1,5 +1,10 @@
+import { Testing } from "cdktf";
 import { toBarrelImports, parseBarrelIndex, parseDeepImport } from "../../bench/lib/barrel";
-import { composeFromStack, secretVariable } from "../../bench/lib/compose";
+import { composeFromStack, fixedHex, secretVariable } from "../../bench/lib/compose";
+import { BackendStack } from "../../constructs/backend-stack";
+import local from "../../environments/local";
+import { localImages } from "../../images/catalog";
+import { validateEnvironment } from "../../lib/environment";
 import { formatTable, NOISY_BUSY_CORES } from "../../bench/lib/report";
 import { BenchResult } from "../../bench/lib/result";
 import { interleavedOrder, median, summarize } from "../../bench/lib/stats";
@@ -127,5 +132,94 @@ describe("compose equivalent of a Docker stack", () => {
 
   test("secret variables are named after the resource without its hash", () => {
     expect(secretVariable("app_bucket_access-key_9861E6FF")).toBe("APP_BUCKET_ACCESS_KEY");
+  });
+});
+
+describe("compose equivalent of the shipped local environment's stack (rolling releases)", () => {
+  // As the deploy and release benchmarks generate it: `local` under another name, port and protect: false.
+  const synth = (env: Record<string, string> = {}) => JSON.parse(Testing.synth(new BackendStack(Testing.app(), validateEnvironment({
+    ...local, host: { ...local.host, httpPort: 18081 }, protect: false, service: { ...local.service, env },
+  }, "environments/bench-compose.ts"))));
+  const stack = synth({ APP_VERSION: "v1" });
+  const project = composeFromStack(stack, "bench-compose");
+  const services = project.compose.services;
+  const releaseId = Object.keys(stack.resource.random_id)[0];
+  const hex = fixedHex("bench-compose", releaseId, 4);
+
+  test("the release id is a fixed hex string: the app's containers keep their names from one release to the next", () => {
+    expect(hex).toMatch(/^[0-9a-f]{8}$/);
+    expect(services["app-1"].container_name).toBe(`bench-compose-app-1-${hex}`);
+    expect(services["app-2"].container_name).toBe(`bench-compose-app-2-${hex}`);
+    expect(services.ready.container_name).toBe(`bench-compose-ready-${hex}`);
+    const next = composeFromStack(synth({ APP_VERSION: "v2" }), "bench-compose").compose.services;
+    expect(next["app-1"].container_name).toBe(services["app-1"].container_name);
+    expect(next["app-1"].environment).toContain("APP_VERSION=v2");
+    expect(services["app-1"].environment).toContain("APP_VERSION=v1");
+    expect(project.resolved.join("\n")).toContain(`\${random_id.${releaseId}.hex} → ${hex}`);
+  });
+
+  test("the probe is installed by a one-shot container named by its image's reference, the app's containers mount it read-only after it succeeded", () => {
+    const word = localImages.proxy.split("/").pop()!.replace(":", "-");
+    expect(services["probe-install"]).toMatchObject({
+      container_name: `bench-compose-probe-install-${word}`, image: localImages.proxy, user: "0:0", restart: "no",
+      network_mode: "bridge", volumes: ["probe:/opt/portable-backend/probe"],
+    });
+    expect(services["probe-install"].networks).toBeUndefined();
+    expect(project.compose.volumes.probe).toEqual({ name: "bench-compose-probe", labels: { "io.portable-backend.environment": "bench-compose" } });
+    for (const app of ["app-1", "app-2"]) {
+      expect(services[app].volumes).toEqual(["probe:/opt/portable-backend/probe:ro"]);
+      expect(services[app].healthcheck.test).toEqual(expect.arrayContaining(["/opt/portable-backend/probe/httpcheck", "http://127.0.0.1:8080/healthz"]));
+      expect(services[app].depends_on).toEqual({
+        "probe-install": { condition: "service_completed_successfully" }, ready: { condition: "service_completed_successfully" },
+      });
+    }
+  });
+
+  test("the ready step waits for Postgres and the bucket itself, with the backup image: nothing in compose orders it", () => {
+    expect(services.ready).toMatchObject({ image: localImages.backup, entrypoint: ["ready"], restart: "no", networks: { internal: {}, edge: {} } });
+    expect(services.ready.environment).toEqual(expect.arrayContaining(["READY_POSTGRES=postgres:5432", "READY_BUCKET=bench-compose-data", "S3_ACCESS_KEY_ID=${APP_BUCKET_ACCESS_KEY}"]));
+    expect(services.ready.depends_on).toBeUndefined();
+    expect(services.buckets).toBeUndefined();
+  });
+
+  test("the route step runs in the proxy's network namespace once the proxy and the replicas are healthy, with a table naming the replicas", () => {
+    expect(services.route).toMatchObject({
+      image: localImages.proxy, network_mode: "service:proxy", restart: "no", volumes: ["./files/route/routes.json:/routes.json:ro"],
+      depends_on: { proxy: { condition: "service_healthy" }, "app-1": { condition: "service_healthy" }, "app-2": { condition: "service_healthy" } },
+    });
+    expect(services.route.networks).toBeUndefined();
+    expect(JSON.parse(project.files.get("files/route/routes.json")!)).toEqual({ upstreams: [`bench-compose-app-1-${hex}:8080`, `bench-compose-app-2-${hex}:8080`] });
+    expect(project.files.get("files/proxy/Caddyfile")).toContain("dynamic routes");
+  });
+
+  test("nothing Terraform computes is left, only the secrets compose reads from variables; the health wait finds containers by role", () => {
+    const text = JSON.stringify(project.compose);
+    expect(text.match(/\$\{[^}]*\}/g)!.every((m) => /^\$\{APP_[A-Z_]+\}$/.test(m))).toBe(true);
+    expect([...project.files.values()].join("")).not.toContain("${");
+    expect(project.services.filter((s) => s.oneShot).map((s) => s.role).sort()).toEqual(["probe-install", "ready", "route"]);
+    expect(project.services.filter((s) => s.role === "app")).toEqual([
+      { container: `bench-compose-app-1-${hex}`, role: "app", healthcheck: true, oneShot: false },
+      { container: `bench-compose-app-2-${hex}`, role: "app", healthcheck: true, oneShot: false },
+    ]);
+  });
+
+  test("what it still cannot express fails loudly", () => {
+    const changed = (edit: (containers: Record<string, any>, resources: Record<string, any>) => void) => {
+      const copy = structuredClone(stack);
+      edit(copy.resource.docker_container, copy.resource);
+      return () => composeFromStack(copy, "bench-compose");
+    };
+    const byRole = (containers: Record<string, any>, role: string) => Object.values<any>(containers).find((c) => c.labels.some((l: any) => l.value === role));
+    expect(changed((c) => { byRole(c, "ready").name = "x-${upper(random_id." + releaseId + ".hex)}"; })).toThrow(/cannot express/);
+    expect(changed((c, r) => { byRole(c, "route").upload[0].content = `{"token":"\${random_password.${Object.keys(r.random_password)[0]}.result}"}`; })).toThrow(/generated secret/);
+    expect(changed((c) => { const [id] = Object.entries(c).find(([, v]) => v === byRole(c, "proxy"))!; byRole(c, "app").env.push(`PROXY=\${docker_container.${id}.id}`); })).toThrow(/cannot express/);
+    expect(changed((c) => { byRole(c, "route").networks_advanced = [{ name: "x" }]; })).toThrow(/network_mode and joins networks/);
+    expect(changed((c) => { byRole(c, "route").network_mode = "container:abc"; })).toThrow(/network_mode container:abc/);
+    expect(changed((c) => { byRole(c, "app").lifecycle.ignore_changes = ["env"]; })).toThrow(/lifecycle sets ignore_changes/);
+    expect(changed((c) => { byRole(c, "proxy").lifecycle = { postcondition: [{ condition: "${self.exit_code == 0}", error_message: "x" }] }; })).toThrow(/postcondition/);
+    expect(changed((c) => { delete byRole(c, "ready").lifecycle.postcondition; })).toThrow(/whose exit code nothing checks/);
+    expect(changed((_c, r) => { Object.values<any>(r.random_id)[0].prefix = "r-"; })).toThrow(/sets prefix/);
+    expect(changed((c) => { byRole(c, "ready").name = `x-\${random_id.${releaseId}.b64_url}`; })).toThrow(/cannot express/);
+    expect(changed((c) => { byRole(c, "probe-install").name = "x-${substr(docker_image.nope.image_id, 7, 12)}"; })).toThrow(/docker_image.nope is not in the stack/);
   });
 });

@@ -1,13 +1,10 @@
-/*
- * A copy of __tests__/support/load.ts (the release integration test's load), kept here so the benchmark
- * does not import from the tests: the same clients, the same counting.
- */
 import http from "node:http";
 
 /*
  * Requests as users send them during a release: a few clients, each sending one request after the other
  * to a URL on 127.0.0.1 over keep-alive connections (as browsers do), counting what came back. Bounded
- * in time and count; nothing is retried, so a dropped connection or a 5xx counts as failed.
+ * in time and count; nothing is retried, so a dropped connection or a 5xx counts as failed. The release
+ * benchmark and the release tests (docker-release, vps) use the same.
  */
 
 export interface LoadResult {

@@ -72,7 +72,11 @@ async function releaseUnderLoad(url: string, version: string, command: () => Pro
   if (!outcome || "error" in outcome) throw outcome?.error;
   return {
     wallMs: servedMs, cpuMs: outcome.ok.cpuMs, phasesMs: { command: outcome.ok.wallMs },
-    counts: { failed: counts.failed, requests: counts.total },
+    counts: {
+      failed: counts.failed, requests: counts.total,
+      // What the failed ones got: `failed 502`, `failed error:ECONNRESET`, ...
+      ...Object.fromEntries(Object.entries(counts.outcomes).filter(([o]) => !/^2\d\d$/.test(o)).map(([o, n]) => [`failed ${o}`, n])),
+    },
   };
 }
 
@@ -164,7 +168,9 @@ export async function releaseBench(ctx: BenchContext): Promise<ScenarioResult> {
     const failed = (key: string) => results[key].samples.map((s) => s.counts?.failed ?? 0);
     const requests = (key: string) => results[key].samples.map((s) => s.counts?.requests ?? 0);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const describe = (key: string) => `${sum(failed(key))} of ${sum(requests(key))} requests failed (per run: ${failed(key).join(", ")} of ${requests(key).join(", ")})`;
+    const kinds = (key: string) => Object.entries(results[key].counts ?? {}).filter(([k]) => k.startsWith("failed ")).map(([k, c]) => `${k.slice(7)}: ${c.sum}`);
+    const describe = (key: string) => `${sum(failed(key))} of ${sum(requests(key))} requests failed (per run: ${failed(key).join(", ")} of ${requests(key).join(", ")})`
+      + (kinds(key).length ? `; ${kinds(key).join(", ")}` : "");
     const ratio = results.cdktf.wallMs.median / results.compose.wallMs.median;
     return {
       id: "release", title: "A release (new APP_VERSION) of the deployed local Docker environment, under load",
