@@ -282,7 +282,7 @@ describe("an app with no database and no bucket", () => {
     expect((await getJson(url(PLAIN, "/api/health"))).body).toMatchObject({ status: "ok", database: null, bucket: null, cache: null });
     expect((await getJson(url(PLAIN, "/config"))).body).toMatchObject({ secret_key_sha256: sha256(secret), parts: { database: false, bucket: false, cache: false } });
     const roles = containersOf(PLAIN, true).map((c) => docker(["inspect", "--format", `{{index .Config.Labels "${ROLE_LABEL}"}}`, c])).sort();
-    expect(roles).toEqual(["app", "probe-install", "proxy"]);
+    expect(roles).toEqual(["app", "probe-install", "proxy", "route"]);
     const [app] = byRole(PLAIN, "app");
     expect((inspect(app, ".Config.Env") as string[]).map((e) => e.split("=")[0]).filter((n) => /^(DATABASE|S3|REDIS)_/.test(n))).toEqual([]);
     const volumes = docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n");

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,8 @@ import { terraform, terraformOk } from "./helpers";
 jest.setTimeout(300_000);
 
 const STORE = "s3-provider-test";
-const KEYS = { access: "S3TESTACCESSKEY00001", secret: "s3-provider-test-secret-key-000000000001" };
+// Made for this run: the store exists only while the test does.
+const KEYS = { access: `S3TEST${randomBytes(7).toString("hex").toUpperCase()}`, secret: randomBytes(20).toString("hex") };
 const dir = mkdtempSync(join(tmpdir(), "s3-provider-"));
 let endpoint: string;
 
