@@ -3,7 +3,7 @@
  *
  * The stacks a change touches, as a GitHub Actions matrix: {"include":[{"stack":"hetzner-prod","provider":"hetzner"}]}.
  * An environment file touches its own stack; code every stack is built from (constructs, lib, the app,
- * provider pins and the patches carried on them, dependencies) touches all of them. Stacks whose Docker Engine is the machine's own
+ * provider pins, the patches carried on them and the project's own providers, dependencies) touches all of them. Stacks whose Docker Engine is the machine's own
  * socket (`local`) are for a person's machine, not CI, and are never listed.
  */
 import { parseArgs } from "node:util";
@@ -13,7 +13,7 @@ import { ENVIRONMENTS_DIR } from "./lib/stack-runner";
 import { PROJECT_ROOT } from "./lib/paths";
 
 /** Paths every stack is synthesized from. */
-const SHARED = [/^constructs\//, /^lib\//, /^main\.ts$/, /^cdktf\.json$/, /^scripts\/cdktf-app\.cjs$/, /^scripts\/app-runner\//, /^package(-lock)?\.json$/, /^images\/catalog\.ts$/, /^patches\//];
+const SHARED = [/^constructs\//, /^lib\//, /^main\.ts$/, /^cdktf\.json$/, /^scripts\/cdktf-app\.cjs$/, /^scripts\/app-runner\//, /^package(-lock)?\.json$/, /^images\/catalog\.ts$/, /^patches\//, /^providers\//];
 const ENVIRONMENT_FILE = /^environments\/([a-z][a-z0-9-]*)\.ts$/;
 
 /** Stacks CI can plan and deploy: every one not bound to the local machine's Docker socket. */

@@ -11,7 +11,7 @@ const environments = loadEnvironments(join(ROOT, "environments"));
 const affected = (...files: string[]) => affectedStacks(files, environments).map((env) => env.name);
 const CI_STACKS = ["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "vps"];
 
-const SHARED_FILES = ["constructs/backend-stack.ts", "lib/residency/policy.ts", "main.ts", "cdktf.json", "scripts/cdktf-app.cjs", "scripts/app-runner/vendor.cjs", "package.json", "package-lock.json", "images/catalog.ts", "patches/terraform-provider-docker/0001-network-read-without-delay.patch"];
+const SHARED_FILES = ["constructs/backend-stack.ts", "lib/residency/policy.ts", "main.ts", "cdktf.json", "scripts/cdktf-app.cjs", "scripts/app-runner/vendor.cjs", "package.json", "package-lock.json", "images/catalog.ts", "patches/terraform-provider-docker/0001-network-read-without-delay.patch", "providers/internal/s3/bucket.go"];
 
 test("an environment file touches its own stack only", () => {
   expect(affected("environments/hetzner-staging.ts")).toEqual(["hetzner-staging"]);
