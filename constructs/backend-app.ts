@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { loadEnvironments } from "../lib/environment";
-import { BackendStack, enforceResidency, pinProviderVersions } from "./backend-stack";
+import { BackendStack, enforceResidency, environmentStacks, pinProviderVersions } from "./backend-stack";
 
 export interface BackendAppProps {
   /** Folder of environment files: one file, one stack named after it. */
@@ -16,8 +16,8 @@ export interface BackendAppProps {
 export function createBackendApp(props: BackendAppProps): App {
   const environments = loadEnvironments(props.environmentsDir);
   const app = new App();
-  const stacks = environments.map((env) => new BackendStack(app, env));
-  for (const stack of stacks) props.extend?.(stack);
+  const stacks = environments.flatMap((env) => environmentStacks(app, env));
+  for (const stack of stacks) if (stack instanceof BackendStack) props.extend?.(stack);
   // Before anything is written: a provider the mirror does not build fails here, not after the
   // stacks before it were written. BackendStack pins again as it writes, for constructs added later.
   for (const stack of stacks) pinProviderVersions(stack);

@@ -1,66 +1,41 @@
 import { Construct } from "constructs";
-import { Aspects, TerraformProvider, TerraformStack } from "cdktf";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { Environment } from "../lib/environment";
-import { PINNED_PROVIDERS, PinnedProvider } from "../lib/providers";
-import { RESIDENCY_POLICIES } from "../lib/residency";
-import { ResidencyAspect } from "./residency-aspect";
-import { stateBackend } from "./state-backend";
+import { Environment, stacksOf } from "../lib/environment";
+import { EnvironmentStack } from "./environment-stack";
 import { targetFor } from "./targets";
 import { Backend } from "./backend";
 
-/**
- * One deployable environment: its providers, its state backend, and the residency policy
- * enforced over everything in it.
- */
-export class BackendStack extends TerraformStack {
-  readonly environment: Environment;
-  readonly residency: ResidencyAspect;
+export { EnvironmentStack, pinProviderVersions } from "./environment-stack";
 
+/** The environment's backend: its target's providers and parts. The last of its stacks (stacksOf). */
+export class BackendStack extends EnvironmentStack {
   constructor(scope: Construct, env: Environment) {
-    super(scope, env.name);
-    this.environment = env;
-    stateBackend(this, env);
+    const own = stacksOf(env).at(-1)!;
+    super(scope, env, own.name, own.part);
     const target = targetFor(env);
     target.providers(this, env);
     // Passwords and keys are generated at apply time, never written in code.
     new RandomProvider(this, "random");
     new Backend(this, "app", env, target.parts); // "backend" is the state backend's id
     target.ci?.(this, env);
-    this.residency = new ResidencyAspect(RESIDENCY_POLICIES[env.residency]);
-    Aspects.of(this).add(this.residency);
-  }
-
-  /**
-   * Pins the providers when the configuration is written (Testing.synth and app.synth both come
-   * here), not in the constructor: `extend` (backend-app.ts) may add providers after it, which
-   * would otherwise keep the version their binding was generated for.
-   */
-  override toTerraform(): any {
-    pinProviderVersions(this);
-    return super.toTerraform();
   }
 }
 
 /**
- * Pins every provider in `stack` to exactly the build in the offline mirror (lib/providers.ts),
- * which for prebuilt bindings differs from the version they were generated for.
+ * Every stack of an environment, in deploy order: the ones its target puts before the backend's, then
+ * that; each depends on the one before it, so `cdktf deploy` of them all applies them in that order.
  */
-export function pinProviderVersions(stack: TerraformStack): void {
-  const providers = stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider);
-  for (const provider of providers) {
-    const type = provider.terraformResourceType;
-    const pinned = (PINNED_PROVIDERS as Record<string, PinnedProvider>)[type];
-    if (!pinned) throw new Error(`provider "${type}" is not in lib/providers.ts: add it there so \`npm run providers\` builds it`);
-    stack.addOverride(`terraform.required_providers.${type}`, { source: pinned.source, version: pinned.version });
-  }
+export function environmentStacks(scope: Construct, env: Environment): EnvironmentStack[] {
+  const stacks = [...targetFor(env).before?.(scope, env) ?? [], new BackendStack(scope, env)];
+  stacks.forEach((stack, i) => i > 0 && stack.addDependency(stacks[i - 1]));
+  return stacks;
 }
 
 /**
  * Runs every stack's residency aspect before synthesis. cdktf invokes aspects stack by stack while
  * writing, so a violation in the third stack would otherwise leave the first two written.
  */
-export function enforceResidency(stacks: readonly BackendStack[]): void {
+export function enforceResidency(stacks: readonly EnvironmentStack[]): void {
   for (const stack of stacks) {
     for (const node of stack.node.findAll()) stack.residency.visit(node);
   }

@@ -22,7 +22,7 @@ export function deployerSecrets(scope: Construct, env: Environment): Record<stri
 }
 
 /** The stack's `portable` provider (it takes no configuration), made on first use. */
-function portableProvider(scope: Construct): PortableProvider {
+export function portableProvider(scope: Construct): PortableProvider {
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild("portable");
   return existing instanceof PortableProvider ? existing : new PortableProvider(stack, "portable", {});

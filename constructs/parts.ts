@@ -24,13 +24,16 @@ export function databaseUrl(db: DatabaseEndpoint): string {
   return `postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=${db.sslmode}`;
 }
 
-export interface BucketEndpoint {
-  readonly name: string;
-  /** S3 endpoint as the app and backups reach it. */
+/** An S3 endpoint, as the app and the backups reach it, and the keys to it. */
+export interface S3Access {
   readonly endpoint: string;
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+}
+
+export interface BucketEndpoint extends S3Access {
+  readonly name: string;
 }
 
 /** Where the app reaches Redis (a private address), with its password. */

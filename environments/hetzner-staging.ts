@@ -1,3 +1,4 @@
+import { localImages } from "../images/catalog";
 import { defineEnvironment } from "../lib/environment";
 
 export default defineEnvironment({
@@ -11,6 +12,8 @@ export default defineEnvironment({
   backups: { retentionDays: 7, schedule: "daily" },
   network: { cidr: "10.20.0.0/16", adminCidrs: ["198.51.100.0/24"] },
   sshKeys: ["ops"],
+  // The project's images (npm run images), on the servers before a deploy: README "The Hetzner target".
+  images: { postgres: localImages.postgres, proxy: localImages.proxy, backup: localImages.backup },
   protect: false,
   state: { backend: "s3", bucket: "acme-tfstate", location: "fsn1", key: "hetzner-staging/terraform.tfstate" },
 });

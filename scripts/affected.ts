@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import execa from "execa";
-import { Environment, loadEnvironments } from "../lib/environment";
+import { Environment, loadEnvironments, stacksOf } from "../lib/environment";
 import { ENVIRONMENTS_DIR } from "./lib/stack-runner";
 import { PROJECT_ROOT } from "./lib/paths";
 
@@ -19,6 +19,15 @@ const ENVIRONMENT_FILE = /^environments\/([a-z][a-z0-9-]*)\.ts$/;
 /** Stacks CI can plan and deploy: every one not bound to the local machine's Docker socket. */
 export function ciEnvironments(environments: readonly Environment[]): Environment[] {
   return environments.filter((env) => !(env.provider === "docker" && env.host.url.startsWith("unix://")));
+}
+
+/**
+ * The GitHub Actions matrix of `environments`: per environment its name (`stack`: what plan, drift and the
+ * GitHub environments are named by), provider, and `stacks`, what `cdktf deploy` is given: all of the
+ * environment's stacks in order (Hetzner's two).
+ */
+export function matrix(environments: readonly Environment[]) {
+  return { include: environments.map((env) => ({ stack: env.name, provider: env.provider, stacks: stacksOf(env).map((s) => s.name).join(" ") })) };
 }
 
 export function affectedStacks(changedFiles: readonly string[], environments: readonly Environment[]): Environment[] {
@@ -38,7 +47,7 @@ function main(): void {
   if (!values.all && !values.base) throw new Error("give --base <revision> (with --head, default HEAD), or --all");
   const environments = loadEnvironments(ENVIRONMENTS_DIR);
   const stacks = values.all ? ciEnvironments(environments) : affectedStacks(changedFiles(values.base!, values.head!), environments);
-  console.log(JSON.stringify({ include: stacks.map((env) => ({ stack: env.name, provider: env.provider })) }));
+  console.log(JSON.stringify(matrix(stacks)));
 }
 
 if (require.main === module) {

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadEnvironments } from "../lib/environment";
+import { loadEnvironments, stacksOf } from "../lib/environment";
 import { runCli } from "./lib/cli";
 import { PROJECT_ROOT } from "./lib/paths";
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     throw new Error("SECRETS_JSON is not JSON (pass toJSON(secrets))"); // never quote it: it holds secrets
   }
   const environments = loadEnvironments(process.env.ENVIRONMENTS_DIR ?? join(PROJECT_ROOT, "environments"));
-  const env = environments.find((e) => e.name === stack);
+  const env = environments.find((e) => stacksOf(e).some((s) => s.name === stack));
   if (!env) throw new Error(`no environment "${stack}"; there are: ${environments.map((e) => e.name).join(", ")}`);
   for (const variable of [...new Set(Object.values(env.service.secrets).map((ref) => ref.env))].sort()) {
     const value = secrets[variable];

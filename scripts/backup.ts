@@ -5,13 +5,20 @@
  * A restore replaces the live database, so it first takes a safety dump of the database as it is
  * (the sidecar's `backup now`: same bucket, same retention as any dump) and restores only once that
  * dump is stored. It prints the safety dump's key: `--from <that key>` undoes the restore.
- * Works against the environment's own engine (local socket or ssh://), like Terraform does.
+ * Works against the environment's own engine (local socket or ssh://), like Terraform does; on Hetzner,
+ * against its data server's, over ssh with the host key pinned, both read from the machines' stack's
+ * outputs (its state, through `terraform output` in cdktf.out/stacks/<env>).
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import execa from "execa";
 import { dockerNames } from "../constructs/docker/names";
-import { DockerEnvironment, loadEnvironments } from "../lib/environment";
+import { ContainerEnvironment } from "../constructs/docker/environment";
+import { sshOptions } from "../constructs/docker/host";
+import { MACHINE_OUTPUTS } from "../constructs/hetzner/outputs";
+import { HetznerEnvironment, loadEnvironments, stacksOf } from "../lib/environment";
+import { init, lastLines, OUT_DIR, terraform } from "./lib/stack-runner";
 import { runCli } from "./lib/cli";
 import { PROJECT_ROOT } from "./lib/paths";
 
@@ -36,8 +43,8 @@ const mode = process.argv[2];
 async function main(): Promise<void> {
   if (mode !== "backup" && mode !== "restore") throw new Error(`unknown mode "${mode}"; expected backup or restore (npm run backup / npm run restore)`);
   const { name, from, list } = parse(mode, process.argv.slice(3));
-  const env = dockerEnvironment(name);
-  const backup = sidecar(env);
+  const env = containerEnvironment(name);
+  const backup = sidecar(env, await dockerCommand(env));
   if (mode === "backup") await backup([list ? "list" : "now"]);
   else await restore(env, backup, from);
 }
@@ -67,14 +74,14 @@ function parse(mode: Mode, args: string[]): { name: string; from?: string; list?
 type Sidecar = (command: string[], output?: "show" | "capture") => Promise<string>;
 
 /** Runs `backup <command>` in the environment's sidecar; "capture" returns its stdout (where it prints keys). */
-function sidecar(env: DockerEnvironment): Sidecar {
+function sidecar(env: ContainerEnvironment, docker: string[]): Sidecar {
   const container = dockerNames(env).backup;
   return async (command, output = "show") => {
-    const result = await execa("docker", ["--host", env.host.url, "exec", container, "backup", ...command], {
+    const result = await execa(docker[0], [...docker.slice(1), "exec", container, "backup", ...command], {
       stdio: ["inherit", output === "capture" ? "pipe" : "inherit", "inherit"], reject: false,
     });
     if (result.exitCode !== 0) {
-      throw new Error(`backup ${command.join(" ")} failed in ${container} (exit ${result.exitCode}); is the environment deployed? (npx cdktf deploy ${env.name})`);
+      throw new Error(`backup ${command.join(" ")} failed in ${container} (exit ${result.exitCode}); is the environment deployed? (npx cdktf deploy ${stacksOf(env).map((s) => s.name).join(" ")})`);
     }
     return output === "capture" ? lastLine(result.stdout) : "";
   };
@@ -84,7 +91,7 @@ function sidecar(env: DockerEnvironment): Sidecar {
  * Safety dump, then restore. No confirmation prompt: the safety dump makes a restore undoable, and
  * the command stays the same whether a person or a script runs it.
  */
-async function restore(env: DockerEnvironment, backup: Sidecar, from: string | undefined): Promise<void> {
+async function restore(env: ContainerEnvironment, backup: Sidecar, from: string | undefined): Promise<void> {
   // Which dump to restore is settled first: once the safety dump is stored it is the newest one,
   // and "the newest" would then be the database as it is now. A mistyped --from fails here, too.
   const target = await backup(["resolve", ...(from ? [from] : [])], "capture");
@@ -112,15 +119,36 @@ function lastLine(text: string): string {
   return line;
 }
 
-function dockerEnvironment(name: string): DockerEnvironment {
+function containerEnvironment(name: string): ContainerEnvironment {
   const environments = loadEnvironments(process.env.ENVIRONMENTS_DIR ?? join(PROJECT_ROOT, "environments"));
   const env = environments.find((e) => e.name === name);
   if (!env) throw new Error(`no environment "${name}"; there are: ${environments.map((e) => e.name).join(", ")}`);
-  if (env.provider !== "docker") {
-    throw new Error(`${env.file}: on ${env.provider} backups run on the provider's side (see README "Backups"); this command is for Docker environments`);
+  if (env.provider === "gcp") {
+    throw new Error(`${env.file}: on gcp backups run on the provider's side (see README "Backups"); this command is for Docker and Hetzner environments`);
   }
   if (!env.database) throw new Error(`${env.file}: this environment has no database (database: false), so there is nothing to back up or restore`);
   return env;
+}
+
+/** How to run `docker` against the engine the backup sidecar is on. */
+async function dockerCommand(env: ContainerEnvironment): Promise<string[]> {
+  if (env.provider === "docker") return ["docker", "--host", env.host.url];
+  // The docker CLI's ssh takes no options, so the ssh with the pinned key runs docker on the server.
+  const outputs = await machineOutputs(env);
+  const url = new URL(outputs[MACHINE_OUTPUTS.ssh("data")]);
+  return ["ssh", ...sshOptions(outputs[MACHINE_OUTPUTS.knownHosts("data")]), ...(url.port ? ["-p", url.port] : []), `${url.username}@${url.hostname}`, "docker"];
+}
+
+/** The outputs of a Hetzner environment's machines' stack, as `terraform output` reads them from its state. */
+async function machineOutputs(env: HetznerEnvironment): Promise<Record<string, string>> {
+  const stack = { name: env.name, env, part: "main" as const, dir: join(OUT_DIR, "stacks", env.name) };
+  if (!existsSync(join(stack.dir, "cdk.tf.json"))) throw new Error(`${stack.dir} is missing: run npx cdktf synth (or deploy) first`);
+  if (!existsSync(join(stack.dir, ".terraform"))) await init(stack);
+  const result = await terraform(stack, ["output", "-json"]);
+  if (result.exitCode !== 0) throw new Error(`terraform output of ${env.name} failed:\n${lastLines(result.stderr)}`);
+  const outputs = Object.fromEntries(Object.entries(JSON.parse(result.stdout) as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
+  if (!outputs[MACHINE_OUTPUTS.ssh("data")]) throw new Error(`${env.name} has no data server in its state: is it deployed? (npx cdktf deploy ${env.name})`);
+  return outputs;
 }
 
 runCli(`npm run ${mode ?? "backup"}`, main);

@@ -14,17 +14,20 @@ import { driftOf } from "./drift/changes";
 import { runCli } from "./lib/cli";
 import { missingCredentials } from "./lib/credentials";
 import { DriftReport, StackDrift } from "./lib/stack-results";
-import { forEachStack, init, lastLines, OUT_DIR, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
+import { forEachStack, init, lastLines, notYetPlannable, OUT_DIR, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
 
 async function checkStack(stack: Stack): Promise<StackDrift> {
   const base = { stack: stack.name, provider: stack.env.provider, resources: [] };
-  const missing = missingCredentials(stack.env);
+  const missing = missingCredentials(stack.env, process.env, stack.part);
   if (missing.length) return { ...base, status: "not-checked", reason: `missing ${missing.join(", ")}` };
   try {
     await init(stack);
     // -lock=false: a refresh-only plan never writes state, so it must not wait for (or block) a deploy.
     const plan = await terraform(stack, ["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", "-out=drift.bin"]);
-    if (plan.exitCode !== 0) return { ...base, status: "failed", reason: lastLines(plan.stderr || plan.stdout) };
+    if (plan.exitCode !== 0) {
+      const notYet = notYetPlannable(stack, plan.stderr);
+      return notYet ? { ...base, status: "not-checked", reason: notYet } : { ...base, status: "failed", reason: lastLines(plan.stderr || plan.stdout) };
+    }
     const show = await terraform(stack, ["show", "-json", "drift.bin"]);
     if (show.exitCode !== 0) return { ...base, status: "failed", reason: lastLines(show.stderr) };
     const schemas = await terraform(stack, ["providers", "schema", "-json"]);

@@ -14,7 +14,7 @@ import { missingCredentials } from "./lib/credentials";
 import { planTextOf } from "./lib/plan-output";
 import { parsePlanJson, redactPlan } from "./lib/redact-plan";
 import { StackPlanResult } from "./lib/stack-results";
-import { forEachStack, init, lastLines, OUT_DIR, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
+import { forEachStack, init, lastLines, notYetPlannable, OUT_DIR, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
 
 const identity = (stack: Stack) => ({ stack: stack.name, policy: stack.env.residency, provider: stack.env.provider });
 
@@ -36,7 +36,7 @@ async function planStack(stack: Stack, outDir: string): Promise<StackPlanResult>
   const dir = stackFolder(outDir, stack);
   const finish = (result: StackPlanResult) => writeResult(dir, result);
 
-  const missing = missingCredentials(stack.env);
+  const missing = missingCredentials(stack.env, process.env, stack.part);
   if (missing.length) return finish({ ...base, status: "not-checked", reason: `missing ${missing.join(", ")}` });
   try {
     await init(stack);
@@ -44,7 +44,10 @@ async function planStack(stack: Stack, outDir: string): Promise<StackPlanResult>
     // never applied (a deploy plans anew, under the lock). Taking the lock would make a PR wait for a
     // deploy, and a PR run cancelled by the next push could leave the production state locked.
     const plan = await terraform(stack, ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.bin"]);
-    if (plan.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(plan.stderr || plan.stdout) });
+    if (plan.exitCode !== 0) {
+      const notYet = notYetPlannable(stack, plan.stderr);
+      return finish(notYet ? { ...base, status: "not-checked", reason: notYet } : { ...base, status: "failed", reason: lastLines(plan.stderr || plan.stdout) });
+    }
     const json = await terraform(stack, ["show", "-json", "plan.bin"]);
     if (json.exitCode !== 0) return finish({ ...base, status: "failed", reason: lastLines(json.stderr) });
     writeFileSync(join(dir, "plan.json"), JSON.stringify(redactPlan(parsePlanJson(json.stdout))) + "\n");

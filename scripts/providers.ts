@@ -71,7 +71,12 @@ async function main(): Promise<void> {
   });
   progress.step(configStep, "cli config", `${configFile} points terraform at ${MIRROR_DIR}`);
 
-  await generateBindings(progress, configStep + 1);
+  // The project's own providers change their schemas without a new version: their sources count too.
+  const ownSources = providers.filter(isLocalProvider).map((p) => {
+    const type = p.source.split("/")[1];
+    return readFileSync(`${join(CACHE_DIR, "providers", p.source, p.version, platform(), `terraform-provider-${type}_v${p.version}`)}.built-from`, "utf8").trim();
+  });
+  await generateBindings(progress, configStep + 1, ownSources);
   progress.done();
 }
 
@@ -113,13 +118,16 @@ function linkOrCopy(from: string, to: string): void {
   try { linkSync(from, to); } catch { copyFileSync(from, to); }
 }
 
-/** Runs `cdktf get` when the generated bindings are missing or were made for other provider versions. */
-async function generateBindings(progress: Progress, step: number): Promise<void> {
+/**
+ * Runs `cdktf get` when the generated bindings are missing or were made for other provider versions, or
+ * (`ownSources`: what each of the project's own providers was built from) from other sources of ours.
+ */
+async function generateBindings(progress: Progress, step: number, ownSources: readonly string[]): Promise<void> {
   const stamp = join(PROJECT_ROOT, ".gen", ".generated-for");
   const cdktfJson = readFileSync(join(PROJECT_ROOT, "cdktf.json"), "utf8");
-  const want = JSON.stringify(JSON.parse(cdktfJson).terraformProviders);
+  const want = JSON.stringify({ providers: JSON.parse(cdktfJson).terraformProviders, ownSources });
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === want) {
-    progress.step(step, "bindings", "cached (.gen is up to date with cdktf.json)");
+    progress.step(step, "bindings", "cached (.gen is up to date with cdktf.json and the project's own providers)");
     return;
   }
   progress.step(step, "bindings", "cdktf get (generating TypeScript bindings for cdktf.json's terraformProviders)");

@@ -4,11 +4,13 @@ import { join } from "node:path";
 import execa from "execa";
 import { parse } from "yaml";
 import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
-import { byType, offlinePlan, PlannedResource, synthApp } from "./helpers";
+import { byType, offlinePlan, PlannedResource, synthApp, terraformOk } from "./helpers";
 
-// `terraform plan` of the Hetzner stacks with the real hcloud and s3 providers, offline: a dummy
-// 64-character token and dummy object storage keys; the S3 state backend is swapped for a local one
-// by an override file in the test only (offlinePlan).
+// `terraform plan` of the Hetzner machines' stacks with the real hcloud, s3 and portable providers,
+// offline: a dummy 64-character token and dummy object storage keys; the S3 state backend is swapped
+// for a local one by an override file in the test only (offlinePlan). The containers' stacks need the
+// servers to plan (their Docker providers connect over ssh): hetzner-apps.test.ts deploys one onto
+// stand-in servers; here they are validated and read.
 const { outdir, result } = synthApp();
 const DUMMY_ENV = {
   HCLOUD_TOKEN: "0123456789abcdef".repeat(4),
@@ -16,97 +18,114 @@ const DUMMY_ENV = {
   TF_VAR_object_storage_secret_key: "dummy-secret-key",
 };
 
-const plan = (stack: string) => offlinePlan(join(outdir, "stacks", stack), DUMMY_ENV);
+const stackDir = (stack: string) => join(outdir, "stacks", stack);
+const config = (stack: string) => JSON.parse(readFileSync(join(stackDir(stack), "cdk.tf.json"), "utf8"));
+
+type ServerConfig = { name: string; user_data: string; lifecycle: { ignore_changes: string[] } };
 
 beforeAll(() => expect(result.exitCode).toBe(0));
 
 describe.each([
   ["hetzner-staging", { protect: false, replicas: 1 }],
   ["hetzner-prod", { protect: true, replicas: 2 }],
-] as const)("%s plans with the real hcloud provider", (stack, expected) => {
+] as const)("%s", (stack, expected) => {
   let resources: PlannedResource[];
-  let config: any; // the stack's cdk.tf.json
+  let machines: any; // the machines' stack's cdk.tf.json
+  let apps: any; // the containers' stack's
+  let servers: ServerConfig[];
+  const dataServer = `${stack}-data`;
   beforeAll(() => {
-    resources = plan(stack);
-    config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    resources = offlinePlan(stackDir(stack), DUMMY_ENV);
+    machines = config(stack);
+    apps = config(`${stack}-apps`);
+    servers = Object.values(machines.resource.hcloud_server);
   });
 
-  test("has every part of the backend", () => {
+  test("the machines' stack plans every machine part with the real providers", () => {
     const types = new Set(resources.map((r) => r.type));
     for (const type of ["hcloud_network", "hcloud_network_subnet", "hcloud_firewall", "hcloud_server", "hcloud_volume",
-      "hcloud_volume_attachment", "hcloud_zone_rrset", "s3_bucket", "random_password"]) {
+      "hcloud_volume_attachment", "hcloud_zone_rrset", "s3_bucket", "portable_ssh_host_key"]) {
       expect(types).toContain(type);
     }
     // The zone acme.de is prod's; staging puts its records in it (dns.createZone: false).
     expect(byType(resources, "hcloud_zone").map((z) => z.values.name)).toEqual(expected.protect ? ["acme.de"] : []);
     expect(byType(resources, "hcloud_zone_rrset").map((r) => r.values.zone)).toEqual(["acme.de", "acme.de"]);
-    expect(byType(resources, "hcloud_server")).toHaveLength(1 + expected.replicas);
+    expect(byType(resources, "hcloud_server").map((s) => s.values.name).sort())
+      .toEqual([...Array.from({ length: expected.replicas }, (_, i) => `${stack}-app-${i + 1}`), dataServer]);
+    expect(byType(resources, "portable_ssh_host_key")).toHaveLength(1 + expected.replicas);
     expect(byType(resources, "hcloud_load_balancer")).toHaveLength(expected.replicas > 1 ? 1 : 0);
-    // A single server is reached directly, at addresses of its own that a release (a new server) keeps.
+    // A single server is reached directly, at addresses of its own that a new server keeps.
     expect(byType(resources, "hcloud_primary_ip").map((ip) => ip.values.type).sort()).toEqual(expected.replicas > 1 ? [] : ["ipv4", "ipv6"]);
+    // No container is the machines' business.
+    expect(Object.keys(machines.resource).filter((t) => t.startsWith("docker_"))).toEqual([]);
   });
 
-  test("a new image replaces the app servers, never the database server (its user_data is ignored)", () => {
-    const servers = Object.values(config.resource.hcloud_server) as { name: string; user_data: string; lifecycle: { ignore_changes: string[] } }[];
+  test("no server's user_data holds the app: no image, no connection string, no generated password, no app secret", () => {
     for (const server of servers) {
-      const isDatabase = server.name === `${stack}-database`;
-      expect({ server: server.name, ignored: server.lifecycle.ignore_changes.includes("user_data") }).toEqual({ server: server.name, ignored: isDatabase });
-      expect(server.user_data.includes("ghcr.io/acme/api:1.4.2")).toBe(!isDatabase); // the image is in the app servers' user_data
+      expect(server.user_data).not.toContain("ghcr.io/acme/api");
+      expect(server.user_data).not.toMatch(/DATABASE_URL|REDIS_URL|S3_SECRET|random_password|portable_deployer_secret|var\.object_storage/);
+    }
+    // The only secret it has is the server's own ssh host key, which the deploy pins.
+    const data = servers.find((s) => s.name === dataServer)!;
+    expect(parse(data.user_data).ssh_keys).toEqual({
+      ed25519_private: expect.stringMatching(/^\$\{portable_ssh_host_key\.[^}]+\.private_key_openssh\}$/),
+      ed25519_public: expect.stringMatching(/^\$\{portable_ssh_host_key\.[^}]+\.public_key\}$/),
+    });
+  });
+
+  test("a server is a Docker host: docker.io, deploy in the docker group, ssh by key only, containers cut off from the metadata service", () => {
+    for (const server of servers) {
+      const cloudConfig = parse(server.user_data);
+      expect(cloudConfig.packages).toContain("docker.io");
+      expect(cloudConfig.users).toContainEqual(expect.objectContaining({ name: "deploy", groups: "docker", lock_passwd: true }));
+      expect(cloudConfig.ssh_pwauth).toBe(false);
+      const sshd = cloudConfig.write_files.find((f: { path: string }) => f.path === "/etc/ssh/sshd_config.d/10-portable-backend.conf").content;
+      expect(sshd.split("\n")).toEqual(expect.arrayContaining(["PasswordAuthentication no", "PermitRootLogin no", "AllowUsers deploy"]));
+      const metadata = cloudConfig.write_files.find((f: { path: string }) => f.path === "/etc/systemd/system/containers-without-metadata.service").content;
+      expect(metadata).toContain("iptables -I DOCKER-USER -d 169.254.169.254 -j DROP");
+    }
+  });
+
+  test("the data server keeps Docker's data (Postgres, Redis) on the volume, and Docker does not start without it", () => {
+    const data = parse(servers.find((s) => s.name === dataServer)!.user_data);
+    const file = (path: string) => data.write_files.find((f: { path: string }) => f.path === path)?.content;
+    expect(JSON.parse(file("/etc/docker/daemon.json"))).toEqual({ "data-root": "/mnt/data/docker" });
+    expect(file("/etc/systemd/system/docker.service.d/data-volume.conf")).toBe(
+      "[Unit]\nRequiresMountsFor=/mnt/data\n\n[Service]\nExecStartPre=/usr/bin/mountpoint -q /mnt/data\n");
+    // Mounted on the first boot, before the packages (docker.io) are installed.
+    expect(data.bootcmd).toEqual([["cloud-init-per", "once", "mount-data", "sh", "-c", expect.stringContaining("mount /mnt/data")]]);
+    expect(byType(resources, "hcloud_volume")[0].values).toMatchObject({ format: "ext4", name: `${stack}-data` });
+    expect(byType(resources, "hcloud_server").find((s) => s.values.name === dataServer)!.values.backups).toBe(true);
+  });
+
+  test("a new app image, secret or release replaces no server: only the data server's user_data is ignored, and no app value is in any", () => {
+    for (const server of servers) {
+      expect({ server: server.name, ignored: server.lifecycle.ignore_changes.includes("user_data") })
+        .toEqual({ server: server.name, ignored: server.name === dataServer });
     }
     if (expected.replicas === 1) {
       // The DNS records point at the primary IPs, not at the (replaceable) server.
-      const records = Object.values(config.resource.hcloud_zone_rrset).map((r: any) => r.records[0].value).sort();
+      const records = Object.values(machines.resource.hcloud_zone_rrset).map((r: any) => r.records[0].value).sort();
       expect(records).toEqual([expect.stringMatching(/^\$\{hcloud_primary_ip\.[^}]+\.ip_address\}$/), expect.stringMatching(/^\$\{hcloud_primary_ip\.[^}]+\.ip_address\}1$/)]);
     }
   });
 
-  test("systemd: the app is restarted forever; Postgres starts once its private address is there", () => {
-    const files = (Object.values(config.resource.hcloud_server) as { user_data: string }[])
-      .flatMap((s) => parse(s.user_data).write_files as { path: string; content: string }[]);
-    const units = (path: string) => files.filter((f) => f.path === path).map((f) => f.content);
-    const apps = units("/etc/systemd/system/app.service");
-    expect(apps).toHaveLength(expected.replicas);
-    for (const unit of apps) {
-      expect(unit).toMatch(/^\[Unit\][^[]*^StartLimitIntervalSec=0$/m);
-      expect(unit).toMatch(/^\[Service\][^[]*^Restart=always$[^[]*^RestartSec=5s$/m);
-    }
-    const database = `10.${stack === "hetzner-prod" ? 10 : 20}.1.10`;
-    expect(units("/etc/systemd/system/postgresql@.service.d/private-address.conf")).toEqual([
-      "[Unit]\nWants=network-online.target\nAfter=network-online.target\n\n" +
-      `[Service]\nExecStartPre=/usr/bin/timeout 120 /bin/sh -c 'until ip -4 -o addr show to ${database} | grep -q .; do sleep 1; done'\n`,
-    ]);
-    // Still on the private address only.
-    expect(files.find((f) => f.path === "/usr/local/sbin/setup-postgres")!.content).toContain(`listen_addresses = '${database}'`);
-  });
-
-  test(`firewalls: ssh and Postgres never open to the world; Postgres only from the subnet; web ${expected.replicas > 1 ? "only through the load balancer" : "open"}`, () => {
+  test(`firewalls: ssh only from the admin and deploy CIDRs, nothing else but web${expected.replicas > 1 ? " (none: the load balancer uses the private network)" : ""}`, () => {
     const rules = byType(resources, "hcloud_firewall").flatMap((f) => f.values.rule as any[]);
-    for (const rule of rules.filter((r) => r.port === "22" || r.port === "5432")) {
+    for (const rule of rules.filter((r) => r.port === "22")) {
       expect(rule.source_ips).not.toContain("0.0.0.0/0");
       expect(rule.source_ips).not.toContain("::/0");
     }
-    const postgres = rules.filter((r) => r.port === "5432");
-    expect(postgres).toEqual([expect.objectContaining({ direction: "in", source_ips: [expect.stringMatching(/^10\.\d+\.1\.0\/24$/)] })]);
-    // Behind a load balancer nothing public reaches an app server: the balancer uses the private network.
-    expect(rules.map((r) => r.port).sort()).toEqual(expected.replicas > 1 ? ["22", "22", "5432"] : ["22", "22", "443", "5432", "80"]);
+    expect(rules.map((r) => r.port).sort()).toEqual(expected.replicas > 1 ? ["22", "22"] : ["22", "22", "443", "80"]);
   });
 
-  test("app servers have a public IPv4 to pull their image from registries without IPv6 (ghcr.io)", () => {
-    const apps = byType(resources, "hcloud_server").filter((s) => s.values.name !== `${stack}-database`);
-    expect(apps).toHaveLength(expected.replicas);
-    for (const app of apps) expect(app.values.public_net).toEqual([expect.objectContaining({ ipv4_enabled: true })]);
+  test("every server has a public IPv4: the deploy reaches its engine over ssh, and it pulls images from registries without IPv6", () => {
+    for (const server of byType(resources, "hcloud_server")) expect(server.values.public_net).toEqual([expect.objectContaining({ ipv4_enabled: true })]);
   });
 
-  test("the database server has no public IPv4, Hetzner backups, and the data on a volume", () => {
-    const db = byType(resources, "hcloud_server").find((s) => s.values.name === `${stack}-database`)!;
-    expect(db.values.public_net).toEqual([expect.objectContaining({ ipv4_enabled: false })]);
-    expect(db.values.backups).toBe(true);
-    expect(byType(resources, "hcloud_volume")[0].values).toMatchObject({ format: "ext4", name: `${stack}-pgdata` });
-  });
-
-  test(`protection flags are ${expected.protect ? "on" : "off"}; never on the stateless app servers`, () => {
+  test(`protection flags are ${expected.protect ? "on" : "off"}; never on the app servers, which a new cloud-init replaces`, () => {
     for (const server of byType(resources, "hcloud_server")) {
-      const protect = server.values.name === `${stack}-database` && expected.protect; // an app server's would block its replacement
+      const protect = server.values.name === dataServer && expected.protect;
       expect({ server: server.values.name, delete: server.values.delete_protection, rebuild: server.values.rebuild_protection })
         .toEqual({ server: server.values.name, delete: protect, rebuild: protect });
     }
@@ -123,7 +142,6 @@ describe.each([
 
   test("rendered cloud-init passes `cloud-init schema`", () => {
     // user_data holds references resolved at apply; the synthesized text with stand-in values is what is checked.
-    const servers = Object.values(config.resource.hcloud_server) as { user_data: string }[];
     for (const { user_data } of servers) {
       const file = join(mkdtempSync(join(tmpdir(), "cloud-init-")), "user-data.yaml");
       writeFileSync(file, user_data.replace(/\$\{[^}]+\}/g, "stand-in-value-123"));
@@ -133,9 +151,41 @@ describe.each([
     }
   });
 
-  test("the schema check itself rejects a broken config (so a pass means something)", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "cloud-init-")), "user-data.yaml");
-    writeFileSync(file, "#cloud-config\npackages: docker.io\nruncmd: 42\n");
-    expect(execa.sync("cloud-init", ["schema", "--config-file", file], { reject: false }).exitCode).not.toBe(0);
+  test(expected.replicas > 1
+    ? "behind the load balancer each app server's proxy serves plain HTTP on its private address only"
+    : "the single app server's proxy publishes 80 and 443 itself, with the certificate for the DNS name (ACME)", () => {
+    const proxies = Object.values<any>(apps.resource.docker_container).filter((c) => c.labels.some((l: any) => l.value === "proxy"));
+    expect(proxies).toHaveLength(expected.replicas);
+    proxies.forEach((proxy, i) => {
+      const ports = proxy.ports.map((p: any) => `${p.ip}:${p.external}->${p.internal}`);
+      expect(ports).toEqual(expected.replicas > 1 ? [`10.10.1.${21 + i}:80->80`] : ["0.0.0.0:80->80", "0.0.0.0:443->443"]);
+      const caddyfile = proxy.upload.find((u: any) => u.file === "/etc/caddy/Caddyfile").content;
+      if (expected.replicas === 1) expect(caddyfile).toMatch(/^api-staging\.acme\.de \{/m);
+    });
   });
+
+  test("the containers' stack validates with the real providers, and reaches each server's engine with its host key pinned", () => {
+    terraformOk(["init", "-backend=false", "-input=false"], stackDir(`${stack}-apps`));
+    terraformOk(["validate"], stackDir(`${stack}-apps`));
+    const hosts = ["data", ...Array.from({ length: expected.replicas }, (_, i) => `app-${i + 1}`)];
+    expect(apps.provider.docker.map((p: any) => p.alias)).toEqual(hosts);
+    for (const provider of apps.provider.docker) {
+      const output = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.[^.]+\\.outputs\\.${name}\\}$`));
+      const key = provider.alias.replace(/-/g, "_");
+      expect(provider.host).toEqual(output(`${key}_ssh`));
+      const opts: string[] = provider.ssh_opts;
+      expect(opts).toEqual(expect.arrayContaining(["StrictHostKeyChecking=yes", "UserKnownHostsFile=/dev/null", "GlobalKnownHostsFile=/dev/null", "BatchMode=yes"]));
+      expect(opts.find((o) => o.startsWith("KnownHostsCommand="))).toMatch(new RegExp(`^KnownHostsCommand=/bin/echo \\$\\{data\\.terraform_remote_state\\.[^.]+\\.outputs\\.${key}_known_hosts\\}$`));
+    }
+    // Every container goes to a server's engine; none to a default one.
+    for (const [type, blocks] of Object.entries<Record<string, { provider?: string }>>(apps.resource).filter(([t]) => t.startsWith("docker_"))) {
+      for (const [name, block] of Object.entries(blocks)) expect({ type, name, provider: block.provider }).toEqual({ type, name, provider: expect.stringMatching(/^docker\.(data|app-\d)$/) });
+    }
+  });
+});
+
+test("the schema check itself rejects a broken config (so a pass means something)", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "cloud-init-")), "user-data.yaml");
+  writeFileSync(file, "#cloud-config\npackages: docker.io\nruncmd: 42\n");
+  expect(execa.sync("cloud-init", ["schema", "--config-file", file], { reject: false }).exitCode).not.toBe(0);
 });

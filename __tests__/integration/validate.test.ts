@@ -7,12 +7,12 @@ import { ROOT, synthApp, terraform } from "./helpers";
 const { outdir, result } = synthApp();
 const stacksDir = join(outdir, "stacks");
 
-test("the app synthesizes one stack per environment file", () => {
+test("the app synthesizes one stack per environment file, two for Hetzner's (machines, containers)", () => {
   expect(result.exitCode).toBe(0);
-  expect(readdirSync(stacksDir).sort()).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "local", "vps"]);
+  expect(readdirSync(stacksDir).sort()).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-prod-apps", "hetzner-staging", "hetzner-staging-apps", "local", "vps"]);
 });
 
-describe.each(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "local", "vps"])("stack %s", (stack) => {
+describe.each(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-prod-apps", "hetzner-staging", "hetzner-staging-apps", "local", "vps"])("stack %s", (stack) => {
   const dir = join(stacksDir, stack);
 
   test("terraform init -backend=false installs the pinned providers from the mirror", () => {
@@ -31,8 +31,8 @@ describe.each(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "lo
   });
 });
 
-test("npx cdktf list shows one stack per environment file", () => {
+test("npx cdktf list shows them all", () => {
   const list = execa.sync("npx", ["cdktf", "list"], { cwd: ROOT, env: { CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" } });
   const stacks = [...list.stdout.matchAll(/^(\S+)\s+cdktf\.out\/stacks\//gm)].map((m) => m[1]).sort();
-  expect(stacks).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-staging", "local", "vps"]);
+  expect(stacks).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-prod-apps", "hetzner-staging", "hetzner-staging-apps", "local", "vps"]);
 });

@@ -6,6 +6,7 @@ import { ROLE_LABEL } from "../../constructs/docker/names";
 import { localImages } from "../../images/catalog";
 import { startLoad } from "../../bench/lib/load";
 import { StandinVps, startStandinVps } from "../support/standin-vps";
+import { backupRestoreDrill } from "../support/backup-drill";
 import { ROOT } from "./helpers";
 
 // The `vps` environment deployed for real over ssh, as a user deploys to a rented server: a stand-in VPS
@@ -70,17 +71,7 @@ test("a second plan over ssh shows no changes", async () => {
 });
 
 test("backup and restore over ssh: a row survives a backup, a dropped table and a restore", async () => {
-  const marker = `vps-drill-${Date.now()}`;
-  await psql("CREATE TABLE IF NOT EXISTS drill (id serial PRIMARY KEY, note text NOT NULL)");
-  await psql(`INSERT INTO drill (note) VALUES ('${marker}')`);
-  const backup = await npmRun("backup", [ENV]);
-  expect(backup.exitCode).toBe(0);
-  const key = /backups\/app-\d{8}T\d{6}Z\.dump/.exec(backup.stdout)?.[0];
-  expect(key).toBeDefined();
-  await psql("DROP TABLE drill");
-  const restore = await npmRun("restore", [ENV, "--from", key!]);
-  expect(restore.exitCode).toBe(0);
-  expect(await psql(`SELECT note FROM drill WHERE note = '${marker}'`)).toBe(marker);
+  await backupRestoreDrill(ENV, npmRun, psql);
 });
 
 test("drift over ssh: a replica stopped on the VPS is found (exit 2), and a deploy puts it back", async () => {

@@ -26,6 +26,13 @@ export interface StandinVpsOptions {
   publish?: number[];
   /** Bound on the start: container up, dockerd answering, ssh and `docker -H ssh://…` working. Default 120s. */
   startTimeoutMs?: number;
+  /**
+   * A private network among stand-ins (a Docker network the test made) and this one's address on it, as
+   * a Hetzner server has on its environment's network. Default: the engine's default bridge.
+   */
+  network?: { name: string; ip: string };
+  /** Let in the key of that stand-in's agent, so one agent reaches several (as one deploy key reaches all of an environment's servers). */
+  agentOf?: StandinVps;
 }
 
 export interface StandinVps {
@@ -40,6 +47,8 @@ export interface StandinVps {
   readonly ports: Readonly<Record<number, number>>;
   /** What a deploy needs in its environment: SSH_AUTH_SOCK of the agent holding the only key deploy accepts. */
   readonly env: { readonly SSH_AUTH_SOCK: string };
+  /** That key's public half (what deploy's authorized_keys holds). */
+  readonly publicKey: string;
   /** The pinned host key (`ssh-ed25519 AAAA…`) and the known_hosts file it was written to. */
   readonly hostKey: string;
   readonly knownHostsFile: string;
@@ -106,23 +115,13 @@ export async function startStandinVps(name: string, opts: StandinVpsOptions = {}
     for (const undo of cleanups.reverse()) await Promise.resolve().then(undo).catch(() => undefined);
     throw error;
   };
-  let agentPid: number;
   let publicKey: string;
   try {
-    const agent = await execa("ssh-agent", ["-s", "-a", sock], { timeout: 10_000 });
-    agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
-    if (!agentPid) throw new Error(`ssh-agent printed no SSH_AGENT_PID: ${agent.stdout}`);
-    cleanups.push(() => killAgent(agentPid));
-    writeFileSync(join(stateDir, "agent.pid"), `${agentPid}\n`, { mode: 0o600 });
-    const keyFile = join(stateDir, "id_ed25519");
-    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `standin-vps-${name}`, "-f", keyFile], { timeout: 10_000 });
-    await execa("ssh-add", ["-q", keyFile], { env: { SSH_AUTH_SOCK: sock }, timeout: 10_000 });
-    publicKey = readFileSync(`${keyFile}.pub`, "utf8").trim();
-    rmSync(keyFile); // the agent holds it now
+    publicKey = opts.agentOf ? opts.agentOf.publicKey : await startAgent(name, stateDir, sock, cleanups);
   } catch (error) {
     return fail(new Error(`stand-in VPS ${name}: could not set up the ssh agent and key: ${message(error)}`));
   }
-  const env = { SSH_AUTH_SOCK: sock };
+  const env = opts.agentOf ? opts.agentOf.env : { SSH_AUTH_SOCK: sock };
 
   // The VPS. Docker picks free ports on 127.0.0.1; nothing is published on another address.
   try {
@@ -134,6 +133,7 @@ export async function startStandinVps(name: string, opts: StandinVpsOptions = {}
       ...RUNTIME.runFlags,
       // the engine forwards between its bridges; set in the VPS's own network namespace
       "--sysctl", "net.ipv4.ip_forward=1",
+      ...(opts.network ? ["--network", opts.network.name, "--ip", opts.network.ip] : []),
       "-v", `${volume}:${RUNTIME.dataDir}`,
       "-e", `AUTHORIZED_KEY=${publicKey}`,
       "-p", `${HOST}::${RUNTIME.port}`,
@@ -186,7 +186,7 @@ export async function startStandinVps(name: string, opts: StandinVpsOptions = {}
 
   let stopped = false;
   const vps: StandinVps = {
-    name, container, volume, url, sshPort, ports, env, hostKey, knownHostsFile,
+    name, container, volume, url, sshPort, ports, env, publicKey, hostKey, knownHostsFile,
 
     async docker(args, options = {}) {
       const r = await execa("docker", ["-H", url, ...args], {
@@ -289,6 +289,11 @@ async function removeInnerContainers(container: string): Promise<void> {
   if (r.exitCode !== 0) throw new Error(r.stderr.trim() || `exit ${r.exitCode}`);
 }
 
+/** Removes what an earlier run left of the stand-in `name` (before removing a network it was on, say). */
+export async function removeStandinLeftovers(name: string): Promise<void> {
+  await removeLeftovers(name, userKnownHostsFile());
+}
+
 /**
  * What an earlier run with this name left: its VPS (and the VPS's containers), volume and known_hosts
  * line, and its agents (found by their temp dirs).
@@ -315,6 +320,21 @@ async function removeLeftovers(name: string, knownHostsFile: string): Promise<vo
 }
 
 // ---- ssh: agent, known_hosts
+
+/** An ssh agent at `sock` holding a fresh ed25519 key (in `stateDir` only until the agent has it); returns the public key. */
+async function startAgent(name: string, stateDir: string, sock: string, cleanups: Array<() => Promise<void> | void>): Promise<string> {
+  const agent = await execa("ssh-agent", ["-s", "-a", sock], { timeout: 10_000 });
+  const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
+  if (!agentPid) throw new Error(`ssh-agent printed no SSH_AGENT_PID: ${agent.stdout}`);
+  cleanups.push(() => killAgent(agentPid));
+  writeFileSync(join(stateDir, "agent.pid"), `${agentPid}\n`, { mode: 0o600 });
+  const keyFile = join(stateDir, "id_ed25519");
+  await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `standin-vps-${name}`, "-f", keyFile], { timeout: 10_000 });
+  await execa("ssh-add", ["-q", keyFile], { env: { SSH_AUTH_SOCK: sock }, timeout: 10_000 });
+  const publicKey = readFileSync(`${keyFile}.pub`, "utf8").trim();
+  rmSync(keyFile); // the agent holds it now
+  return publicKey;
+}
 
 /** This process's environment with the agent's socket, for ssh and the docker CLI's ssh. */
 function sshEnv(env: { SSH_AUTH_SOCK: string }): NodeJS.ProcessEnv {

@@ -4,5 +4,7 @@ export const VALID_HETZNER = {
   service: { image: "ghcr.io/acme/api:1.4.2", size: "cx23" },
   database: { size: "cx23", postgres: 15 },
   backups: { retentionDays: 7 },
+  // What the servers pull (from the team's registry): the backend's own images, built by `npm run images`.
+  images: { postgres: "ghcr.io/acme/postgres:15", proxy: "ghcr.io/acme/proxy:2.8", backup: "ghcr.io/acme/backup:1" },
   state: { backend: "local" },
 };

@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { BackendStack } from "../../constructs/backend-stack";
+import { BackendStack, environmentStacks } from "../../constructs/backend-stack";
 import { localImages } from "../../images/catalog";
 import { EnvironmentError, validateEnvironment } from "../../lib/environment";
 import { shippedEnvironment } from "../support/shipped-environments";
@@ -195,6 +195,45 @@ describe("Google Cloud", () => {
     expect(none.resource.google_storage_bucket).toBeUndefined();
     const secretIds = Object.values<any>(none.resource.google_secret_manager_secret).map((s) => s.secret_id).sort();
     expect(secretIds).toEqual(["acme-app-SECRET_KEY", "acme-app-SMTP_PASSWORD"]);
+  });
+});
+
+describe("Hetzner: the same Docker parts, on its servers", () => {
+  const HETZNER_IMAGES = { postgres: localImages.postgres, proxy: localImages.proxy, backup: localImages.backup, cache: localImages.cache };
+  const env = validateEnvironment({
+    ...VALID_HETZNER, service: { ...APP, size: "cx23" }, workers: WORKERS, cache: { engine: "redis" }, images: HETZNER_IMAGES, bucket: {},
+  }, "environments/acme.ts");
+  const [machines, json] = environmentStacks(Testing.app(), env).map((stack) => JSON.parse(Testing.synth(stack)));
+  const on = (container: any) => container.provider as string; // docker.<server>
+
+  test("one replica per app server, each given the contract: Postgres and Redis at the data server's private address, Object Storage, the secrets", () => {
+    const apps = withRole(json, "app");
+    expect(apps.map(on).sort()).toEqual(["docker.app-1", "docker.app-2"]);
+    const vars = variables(apps[0]);
+    expect(Object.keys(vars).sort()).toEqual(["APP_MODE", "DATABASE_URL", "LOG_LEVEL", "PORT", "REDIS_URL", "S3_ACCESS_KEY_ID", "S3_BUCKET", "S3_ENDPOINT", "S3_REGION", "S3_SECRET_ACCESS_KEY", "SECRET_KEY", "SMTP_PASSWORD"]);
+    expect(vars.DATABASE_URL).toMatch(/^postgres:\/\/app:\$\{random_password\.[\w-]+\.result\}@10\.0\.1\.10:5432\/app\?sslmode=disable$/);
+    expect(vars.REDIS_URL).toMatch(/^redis:\/\/:\$\{random_password\.[\w-]+\.result\}@10\.0\.1\.10:6379\/0$/);
+    expect(vars.S3_ENDPOINT).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.object_storage_endpoint\}$/);
+    expect(vars.S3_SECRET_ACCESS_KEY).toBe("${var.object_storage_secret_key}");
+    expect(vars.SECRET_KEY).toMatch(/^\$\{data\.portable_deployer_secret\.[\w-]*SECRET_KEY[\w-]*\.value\}$/);
+  });
+
+  test("the release command, the workers, Postgres, Redis and the backups run on the data server; Postgres and Redis publish on its private address only", () => {
+    for (const role of ["release", "worker", "postgres", "cache", "backup"]) {
+      expect({ role, servers: [...new Set(withRole(json, role).map(on))] }).toEqual({ role, servers: ["docker.data"] });
+    }
+    for (const role of ["postgres", "cache"]) {
+      expect(withRole(json, role)[0].ports).toEqual([expect.objectContaining({ ip: "10.0.1.10" })]);
+    }
+    // Each app server's proxy is what serves; nothing else of the app's publishes a port.
+    expect(withRole(json, "proxy").map(on).sort()).toEqual(["docker.app-1", "docker.app-2"]);
+    expect(withRole(json, "app").every((c) => c.ports === undefined)).toBe(true);
+  });
+
+  test("the servers' user data holds none of it: no image, command, variable or secret of the app", () => {
+    for (const server of Object.values<any>(machines.resource.hcloud_server)) {
+      for (const word of [APP.image, "alembic", "app.worker", "DATABASE_URL", "SECRET_KEY", "ACME_SECRET_KEY", "production"]) expect(server.user_data).not.toContain(word);
+    }
   });
 });
 

@@ -67,8 +67,14 @@ test("the key goes to an agent whose socket later steps get; the host key to kno
 test("a key without the host's known_hosts line is refused: ssh would otherwise trust whatever answers", () => {
   const { result, githubEnv } = runStep({ SSH_KEY: newKey(), KNOWN_HOSTS: "" });
   expect(result.exitCode).toBe(1);
-  expect(result.stdout).toContain("::error::ssh-known-hosts is required with ssh-private-key");
+  expect(result.stdout).toContain("::error::ssh-known-hosts is required with ssh-private-key (except for a hetzner stack)");
   expect(existsSync(githubEnv)).toBe(false);
+});
+
+test("a Hetzner stack needs no known_hosts line (the deploy pins the keys the machines' stack made): the key goes to the agent", () => {
+  const { result, githubEnv } = runStep({ SSH_KEY: newKey(), KNOWN_HOSTS: "", PROVIDER: "hetzner" });
+  expect(result.exitCode).toBe(0);
+  expect(readFileSync(githubEnv, "utf8")).toMatch(/^SSH_AUTH_SOCK=/m);
 });
 
 describe("Hetzner credentials", () => {

@@ -22,6 +22,14 @@ describe("credentials each stack needs before terraform can read its state", () 
     expect(missingCredentials(env("hetzner-prod"), all)).toEqual([]);
   });
 
+  test("hetzner's containers' stack: no API token, but an ssh identity for its servers' engines (else \"not checked\")", () => {
+    const { HCLOUD_TOKEN: _token, ...keys } = { HCLOUD_TOKEN: "t", TF_VAR_object_storage_access_key: "a", TF_VAR_object_storage_secret_key: "s", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s" };
+    expect(missingCredentials(env("hetzner-prod"), { ...keys, HOME: newHome() }, "apps")).toEqual([
+      "an ssh identity for the Docker Engines of hetzner-prod's servers (an agent, a key in ~/.ssh or ~/.ssh/config) (SSH_AUTH_SOCK)",
+    ]);
+    expect(missingCredentials(env("hetzner-prod"), { ...keys, HOME: newHome(), SSH_AUTH_SOCK: "/run/agent.sock" }, "apps")).toEqual([]);
+  });
+
   test("gcp: any one of the google credential variables will do", () => {
     expect(missingCredentials(env("gcp-prod"), { GOOGLE_APPLICATION_CREDENTIALS: "/tmp/creds.json" })).toEqual([]);
     expect(missingCredentials(env("gcp-prod"), { GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.x" })).toEqual([]);

@@ -86,7 +86,7 @@ describe("malformed environment files", () => {
       '  - service.image: "ghcr.io/acme/api:latest" — a pinned tag: ":latest" makes deploys irreproducible',
       "  - service.replicas: 0 — expected at least 1",
       "  - database.postgres: 14 — allowed: 15, 16, 17",
-      '  - colour: "blue" — unknown field; allowed here: provider, residency, location, service, workers, cache, database, bucket, dns, backups, protect, serverImage, network, sshKeys, state',
+      '  - colour: "blue" — unknown field; allowed here: provider, residency, location, service, workers, cache, database, bucket, dns, backups, protect, serverImage, network, sshKeys, images, state',
       '  - location: "fsn9" — "fsn9" is not a known hetzner location (allowed by policy "eu": fsn1, nbg1, hel1)',
     ]);
   });
@@ -158,7 +158,8 @@ describe("locations name places the way the provider's API does", () => {
     expect(problems({ ...valid, bucket: { location: "nbg1-dc3" } })).toContain('bucket.location: "nbg1-dc3" — "nbg1-dc3" is a datacenter in nbg1, not a Hetzner Object Storage location; use one of: fsn1, nbg1, hel1');
     expect(problems({ ...valid, state: { backend: "s3", bucket: "acme-state", location: "eu-central" } }))
       .toContain('state.location: "eu-central" — "eu-central" is a network zone, not a Hetzner Object Storage location; use one of: fsn1, nbg1, hel1');
-    const gcp = { ...valid, provider: "gcp", location: "europe-west3", project: "acme-test-4711", database: { postgres: 16 } };
+    const { images: _images, ...hetznerOnly } = valid;
+    const gcp = { ...hetznerOnly, provider: "gcp", location: "europe-west3", project: "acme-test-4711", database: { postgres: 16 } };
     expect(validateEnvironment({ ...gcp, bucket: { location: "EUR4" } }, "environments/test-env.ts")).toMatchObject({ bucket: { location: "EUR4" } });
     expect(problems({ ...gcp, location: "EU" })).toContain('location: "EU" — "EU" is a multi-region, not a gcp region; use one of: europe-central2,');
     expect(problems({ ...gcp, bucket: { location: "europe-west3-a" } })).toContain('bucket.location: "europe-west3-a" — "europe-west3-a" is a zone in europe-west3, not a GCS bucket location; use one of:');

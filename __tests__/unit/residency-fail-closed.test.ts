@@ -40,7 +40,7 @@ describe("providers and backends with no residency table are refused", () => {
     expect(found).toEqual([{ path: "gcp-prod/exports", attribute: "(type)", value: "aws_s3_bucket", reason: expect.any(String) }]);
     expect(found[0].reason).toBe(
       'provider "aws" has no residency table, so where it puts data cannot be judged; only providers with a location table are allowed ' +
-      "(hcloud, s3 (hetzner); google, google-beta (gcp); docker (docker); random, portable (no locations)). To use it, add its table (every location " +
+      "(hcloud, s3 (hetzner); google, google-beta (gcp); docker (docker); terraform, random, portable (no locations)). To use it, add its table (every location " +
       "with its country) to lib/residency/ and LOCATION_TABLES, or, if it stores nothing anywhere, list it in LOCATIONLESS_PROVIDERS (lib/residency/locationless.ts)",
     );
   });
@@ -83,7 +83,7 @@ describe("providers and backends with no residency table are refused", () => {
 
   test("eu-sovereign refuses a GCP resource even when it names no location", () => {
     const found = violations("hetzner-prod", (stack) => new DnsManagedZone(stack, "zone", { name: "z", dnsName: "acme.de." }));
-    expect(lines(found)).toEqual(['hetzner-prod/zone: (type) = "google_dns_managed_zone" — provider "gcp" is headquartered in US; policy "eu-sovereign" requires data stays in the EU/EEA with providers headquartered in the EU/EEA (refuses US-headquartered clouds such as GCP)']);
+    expect(lines(found)).toEqual(['hetzner-prod-apps/zone: (type) = "google_dns_managed_zone" — provider "gcp" is headquartered in US; policy "eu-sovereign" requires data stays in the EU/EEA with providers headquartered in the EU/EEA (refuses US-headquartered clouds such as GCP)']);
   });
 });
 

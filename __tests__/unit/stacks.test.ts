@@ -6,8 +6,9 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Server } from "../../.gen/providers/hcloud/server";
 import { Network } from "../../.gen/providers/hcloud/network";
-import { BackendStack, enforceResidency } from "../../constructs/backend-stack";
-import { Environment, validateEnvironment } from "../../lib/environment";
+import { BackendStack, enforceResidency, environmentStacks } from "../../constructs/backend-stack";
+import { HetznerMachinesStack } from "../../constructs/hetzner/machines-stack";
+import { Environment, HetznerEnvironment, validateEnvironment } from "../../lib/environment";
 import { PINNED_PROVIDERS } from "../../lib/providers";
 import { shippedEnvironment as env, shippedEnvironments } from "../support/shipped-environments";
 
@@ -20,8 +21,11 @@ function synth(environment: Environment): { stack: BackendStack; json: any } {
   return { stack, json: JSON.parse(out) };
 }
 
-describe.each(environments.map((e) => [e.name, e] as const))("stack %s", (_name, environment) => {
-  const { stack, json } = synth(environment);
+/** Every stack of every shipped environment (Hetzner's are two: its machines' and its containers'). */
+const allStacks = environments.flatMap((e) => environmentStacks(Testing.app(), e).map((stack) => [stack.node.id, stack] as const));
+
+describe.each(allStacks)("stack %s", (_name, stack) => {
+  const json = JSON.parse(Testing.synth(stack));
 
   // `terraform validate` against the real providers is the integration tier's (validate.test.ts).
   test("passes the residency policy", () => {
@@ -97,13 +101,16 @@ describe("providers and state per target", () => {
     expect(unprotected.removed).toBeUndefined();
   });
 
-  test("Hetzner state is on EU object storage with lockfile locking", () => {
-    const { json } = synth(env("hetzner-prod"));
-    expect(json.terraform.backend.s3).toMatchObject({
-      bucket: "acme-tfstate", key: "hetzner-prod/terraform.tfstate", region: "fsn1",
-      endpoints: { s3: "https://fsn1.your-objectstorage.com" }, use_lockfile: true, use_path_style: true,
-    });
-    expect(json.provider.hcloud).toEqual([{}]); // the token comes from HCLOUD_TOKEN at plan time
+  test("Hetzner's two stacks keep their states side by side on EU object storage with lockfile locking; the containers' reads the machines'", () => {
+    const [machines, apps] = environmentStacks(Testing.app(), env("hetzner-prod")).map((stack) => JSON.parse(Testing.synth(stack)));
+    const state = { bucket: "acme-tfstate", region: "fsn1", endpoints: { s3: "https://fsn1.your-objectstorage.com" }, use_path_style: true };
+    expect(machines.terraform.backend.s3).toMatchObject({ ...state, key: "hetzner-prod/terraform.tfstate", use_lockfile: true });
+    expect(apps.terraform.backend.s3).toMatchObject({ ...state, key: "hetzner-prod/terraform-apps.tfstate", use_lockfile: true });
+    expect(Object.values<any>(apps.data.terraform_remote_state)).toEqual([
+      { backend: "s3", config: expect.objectContaining({ ...state, key: "hetzner-prod/terraform.tfstate" }) },
+    ]);
+    expect(machines.provider.hcloud).toEqual([{}]); // the token comes from HCLOUD_TOKEN at plan time
+    expect(apps.provider.hcloud).toBeUndefined();
   });
 
   test("GCP uses the environment's project and EU region, and GCS state", () => {
@@ -123,7 +130,7 @@ describe("residency aspect over raw resources added in code", () => {
   });
 
   test("a Hetzner server in Ashburn is caught, also inside a nested block", () => {
-    const stack = new BackendStack(Testing.app(), env("hetzner-staging"));
+    const stack = new HetznerMachinesStack(Testing.app(), env("hetzner-staging") as HetznerEnvironment);
     const worker = new Server(stack, "worker", { name: "worker", serverType: "cpx11", image: "debian-12", location: "ash" });
     worker.addOverride("placement", { datacenter: "hil-dc1" });
     new Network(stack, "net", { name: "net", ipRange: "10.0.0.0/16" }); // no location: nothing to judge
@@ -142,7 +149,7 @@ describe("residency aspect over raw resources added in code", () => {
   });
 
   test("a location given by a token is judged by what it resolves to, also a whole nested block or map key", () => {
-    const stack = new BackendStack(Testing.app(), env("hetzner-staging"));
+    const stack = new HetznerMachinesStack(Testing.app(), env("hetzner-staging") as HetznerEnvironment);
     const worker = new Server(stack, "worker", { name: "worker", serverType: "cpx11", image: "debian-12", location: Lazy.stringValue({ produce: () => "ash" }) });
     worker.addOverride("placement", Lazy.anyValue({ produce: () => ({ datacenter: "hil-dc1" }) }));
     worker.addOverride("labels", { [Token.asString(Lazy.stringValue({ produce: () => "zone" }))]: "sin" });
@@ -190,17 +197,21 @@ test.each([
   expect(synth(rebuilt).json).toEqual(synth(env(stagingName)).json);
 });
 
-test("moving a backend from hetzner to gcp is an edit of provider and location (plus the project gcp needs)", () => {
+test("moving a backend from hetzner to gcp is an edit of provider and location (plus the project gcp needs, the images hetzner's servers run)", () => {
   const file = "environments/moving.ts";
   const common = {
     residency: "eu", service: { image: "ghcr.io/acme/api:1.4.2", replicas: 2 }, database: { postgres: 15 },
     bucket: { name: "acme-moving-data" }, dns: undefined, backups: { retentionDays: 14 }, protect: true, state: { backend: "local" },
   };
-  const onHetzner = synth(validateEnvironment({ ...common, provider: "hetzner", location: "fsn1" }, file)).json;
+  const images = { postgres: "ghcr.io/acme/postgres:15", proxy: "ghcr.io/acme/proxy:2.8", backup: "ghcr.io/acme/backup:1" };
+  const hetzner = validateEnvironment({ ...common, provider: "hetzner", location: "fsn1", images }, file);
+  const onHetzner = synth(hetzner).json;
+  const hetznerMachines = JSON.parse(Testing.synth(environmentStacks(Testing.app(), hetzner)[0]));
   const onGcp = synth(validateEnvironment({ ...common, provider: "gcp", location: "europe-west3", project: "acme-moving-4711" }, file)).json;
   const outputs = (json: any) => Object.keys(json.output).map((k) => k.replace(/^app_(.*)_[0-9A-F]{8}$/, "$1")).sort();
   expect(outputs(onHetzner)).toEqual(["backup_location", "bucket_endpoint", "bucket_name", "cache_host", "database_host", "service_url"]);
   expect(outputs(onGcp)).toEqual(outputs(onHetzner));
-  expect(Object.keys(onHetzner.resource)).toEqual(expect.arrayContaining(["hcloud_server", "hcloud_volume", "s3_bucket"]));
+  expect(Object.keys(hetznerMachines.resource)).toEqual(expect.arrayContaining(["hcloud_server", "hcloud_volume", "s3_bucket"]));
+  expect(Object.keys(onHetzner.resource)).toEqual(expect.arrayContaining(["docker_container"]));
   expect(Object.keys(onGcp.resource)).toEqual(expect.arrayContaining(["google_cloud_run_v2_service", "google_sql_database_instance", "google_storage_bucket"]));
 });

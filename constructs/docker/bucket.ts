@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { DockerEnvironment } from "../../lib/environment";
-import { BucketEndpoint } from "../parts";
+import { BucketEndpoint, S3Access } from "../parts";
 import { healthcheck, serviceContainer } from "./container";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
@@ -25,7 +25,7 @@ const REGION = "us-east-1";
  * `destroy` would either fail on a non-empty bucket or delete the data. Destroying the environment
  * removes the store's container and keeps the buckets (with `protect`).
  */
-export class DockerObjectStore extends Construct {
+export class DockerObjectStore extends Construct implements S3Access {
   readonly endpoint = `http://objectstore:${PORT}`;
   readonly region = REGION;
   readonly accessKeyId: string;
@@ -72,9 +72,14 @@ export class DockerObjectStore extends Construct {
 
   /** The environment an S3 client on the internal network needs (endpoint and credentials). */
   clientEnv(): string[] {
-    return [
-      `S3_ENDPOINT=${this.endpoint}`, `S3_REGION=${this.region}`,
-      `S3_ACCESS_KEY_ID=${this.accessKeyId}`, `S3_SECRET_ACCESS_KEY=${this.secretAccessKey}`,
-    ];
+    return s3ClientEnv(this);
   }
+}
+
+/** The variables the backup image's S3 client reads (images/backup/backup.sh): endpoint, region and keys. */
+export function s3ClientEnv(access: S3Access): string[] {
+  return [
+    `S3_ENDPOINT=${access.endpoint}`, `S3_REGION=${access.region}`,
+    `S3_ACCESS_KEY_ID=${access.accessKeyId}`, `S3_SECRET_ACCESS_KEY=${access.secretAccessKey}`,
+  ];
 }

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { DockerEnvironment } from "../../lib/environment";
+import { ContainerEnvironment } from "./environment";
 import { dockerLabels } from "./names";
 
 export interface ServiceContainerProps extends Omit<ContainerConfig, "networksAdvanced" | "labels"> {
@@ -18,7 +18,7 @@ export interface ServiceContainerProps extends Omit<ContainerConfig, "networksAd
  * labelled with its environment and role, reachable by `alias` (and its name), and (with a healthcheck) only
  * created once healthy, so what depends on it starts after it.
  */
-export function serviceContainer(scope: Construct, id: string, env: DockerEnvironment, props: ServiceContainerProps): Container {
+export function serviceContainer(scope: Construct, id: string, env: ContainerEnvironment, props: ServiceContainerProps): Container {
   const { networks, alias, role, ...config } = props;
   return new Container(scope, id, {
     restart: "unless-stopped",
@@ -43,7 +43,7 @@ export function healthcheck(test: readonly string[]) {
  * configuration replaces it, and one without fails again with the same message until it is removed.
  */
 export function oneShotContainer(
-  scope: Construct, id: string, env: DockerEnvironment,
+  scope: Construct, id: string, env: ContainerEnvironment,
   config: Omit<ContainerConfig, "labels" | "mustRun" | "attach" | "logs" | "restart"> & { readonly role: string; readonly failure: string },
 ): Container {
   const { role, failure, ...rest } = config;

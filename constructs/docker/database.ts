@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { DockerEnvironment } from "../../lib/environment";
+import { ContainerEnvironment } from "./environment";
 import { DatabaseEndpoint } from "../parts";
 import { healthcheck, serviceContainer } from "./container";
 import { dockerImage } from "./image";
@@ -11,9 +11,20 @@ import { dataVolume } from "./volume";
 
 const PORT = 5432;
 
-/** Postgres in a container on the internal network only, its data in a named volume. */
+/** Where a data service (Postgres, Redis) is, when it is not on the app's own engine (Hetzner's data server). */
+export interface DataServiceOptions {
+  /** An address of its host to publish the port on (a private one), which is then where it is reached. Default: its internal network only. */
+  readonly publishOn?: string;
+  /** The Docker volume to keep the data in. Default: the environment's (see dataVolume). */
+  readonly volume?: string;
+}
+
+/**
+ * Postgres in a container on the internal network only (or published on one private address of its
+ * host, for the app on other hosts), its data in a named volume.
+ */
 export class DockerDatabase extends Construct implements DatabaseEndpoint {
-  readonly host = "postgres";
+  readonly host: string;
   readonly port = PORT;
   readonly database = "app";
   readonly user = "app";
@@ -22,20 +33,23 @@ export class DockerDatabase extends Construct implements DatabaseEndpoint {
   /** Created once Postgres answers. */
   readonly container: Container;
 
-  constructor(scope: Construct, id: string, env: DockerEnvironment, net: DockerNetworks) {
+  constructor(scope: Construct, id: string, env: ContainerEnvironment, net: DockerNetworks, options: DataServiceOptions = {}) {
     super(scope, id);
     const names = dockerNames(env);
+    this.host = options.publishOn ?? "postgres";
     // Generated at apply time; letters and digits only so it is safe inside a connection URL.
     this.password = new Password(this, "password", { length: 32, special: false }).result;
     const image = dockerImage(this, "image", env.images.postgres);
     this.container = serviceContainer(this, "container", env, {
       name: names.postgres,
       image: image.imageId,
-      alias: this.host,
+      alias: "postgres",
       role: "postgres",
-      networks: [net.internal],
+      // Docker publishes no port of a container on internal networks only: the edge network carries it.
+      networks: options.publishOn ? [net.internal, net.edge] : [net.internal],
+      ports: options.publishOn ? [{ internal: PORT, external: PORT, ip: options.publishOn }] : undefined,
       env: [`POSTGRES_USER=${this.user}`, `POSTGRES_DB=${this.database}`, `POSTGRES_PASSWORD=${this.password}`],
-      volumes: [{ volumeName: dataVolume(this, "data", env, names.postgresVolume), containerPath: "/var/lib/postgresql/data" }],
+      volumes: [{ volumeName: options.volume ?? dataVolume(this, "data", env, names.postgresVolume), containerPath: "/var/lib/postgresql/data" }],
       healthcheck: healthcheck(["CMD", "pg_isready", "-q", "-h", "127.0.0.1", "-p", String(PORT), "-U", this.user, "-d", this.database]),
       // SIGINT is Postgres' "fast shutdown": consistent on disk, no crash recovery on the next start.
       stopSignal: "SIGINT",

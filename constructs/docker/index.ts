@@ -8,9 +8,10 @@ import { DockerBackups } from "./backups";
 import { DockerObjectStore } from "./bucket";
 import { DockerCache } from "./cache";
 import { DockerDatabase } from "./database";
+import { sshOptions } from "./host";
 import { DockerNetworks } from "./network";
 import { DockerProbe } from "./probe";
-import { DockerRelease } from "./release";
+import { DockerRelease, readyChecks } from "./release";
 import { DockerService } from "./service";
 import { DockerWorkers } from "./workers";
 
@@ -18,8 +19,7 @@ import { DockerWorkers } from "./workers";
 export function dockerProviders(scope: Construct, env: DockerEnvironment): void {
   new DockerProvider(scope, "docker", {
     host: env.host.url,
-    // Over ssh, stay non-interactive: keys come from the ssh agent.
-    sshOpts: env.host.url.startsWith("ssh://") ? ["-o", "BatchMode=yes", "-o", "ServerAliveInterval=30"] : undefined,
+    sshOpts: env.host.url.startsWith("ssh://") ? sshOptions() : undefined,
   });
   if (env.dns?.provider === "hetzner") new HcloudProvider(scope, "hcloud", {}); // token from HCLOUD_TOKEN
 }
@@ -31,13 +31,9 @@ export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, Bucket
   cache: (scope, env, net) => new DockerCache(scope, "cache", env, net),
   service: (scope, env, { net, db, bucket, cache, app }) => {
     // The app's containers start once what they use answers: the database, its bucket, the cache.
-    const ready = [
-      ...(db ? [`READY_POSTGRES=${db.host}:${db.port}`] : []),
-      ...(bucket ? [`READY_BUCKET=${bucket.name}`, ...DockerObjectStore.of(scope, env, net).clientEnv()] : []),
-      ...(cache ? [`READY_TCP=${cache.host}:${cache.port}`] : []),
-    ];
+    const ready = readyChecks({ db, bucket, cache });
     const probe = new DockerProbe(scope, "probe", env);
-    const release = new DockerRelease(scope, "release", env, { app, networks: [net.internal, net.edge], ready, after: [probe.installed] });
+    const release = new DockerRelease(scope, "release", env, { app, networks: [net.internal, net.edge], ready });
     new DockerWorkers(scope, "workers", env, release);
     return new DockerService(scope, "service", env, { net, release, probe });
   },
@@ -46,5 +42,9 @@ export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, Bucket
     if (env.dns.provider !== "hetzner") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the docker target yet (use hetzner)`);
     new HetznerDnsRecords(scope, "dns", env, service);
   },
-  backups: (scope, env, { net, db }, settings) => new DockerBackups(scope, "backups", env, { net, db, store: DockerObjectStore.of(scope, env, net) }, settings),
+  backups: (scope, env, { net, db }, settings) => {
+    const store = DockerObjectStore.of(scope, env, net);
+    if (!store.backupBucket) throw new Error("the object store has no backup bucket: the environment has no database");
+    return new DockerBackups(scope, "backups", env, { net, db, store: { bucket: store.backupBucket, clientEnv: store.clientEnv(), remote: false, after: [store.container] } }, settings);
+  },
 };

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { DockerEnvironment } from "../../lib/environment";
+import { ContainerEnvironment } from "./environment";
 import { dockerLabels, dockerNames } from "./names";
 
 /**
@@ -12,7 +12,7 @@ export class DockerNetworks extends Construct {
   readonly internal: Network;
   readonly edge: Network;
 
-  constructor(scope: Construct, id: string, env: DockerEnvironment) {
+  constructor(scope: Construct, id: string, env: ContainerEnvironment) {
     super(scope, id);
     const names = dockerNames(env);
     this.internal = new Network(this, "internal", { name: names.internalNetwork, internal: true, labels: dockerLabels(env) });

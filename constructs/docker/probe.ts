@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { DockerEnvironment } from "../../lib/environment";
+import { ContainerEnvironment } from "./environment";
 import { healthcheck, oneShotContainer } from "./container";
 import { dockerImage } from "./image";
 import { dockerLabels, dockerNames } from "./names";
@@ -22,7 +22,7 @@ export class DockerProbe extends Construct {
   readonly installed: Container;
   private readonly volume: string;
 
-  constructor(scope: Construct, id: string, env: DockerEnvironment) {
+  constructor(scope: Construct, id: string, env: ContainerEnvironment) {
     super(scope, id);
     // Not data: always managed, and removed with the environment.
     this.volume = new Volume(this, "volume", { name: dockerNames(env).probeVolume, labels: dockerLabels(env) }).name;

@@ -3,11 +3,27 @@ import { ITerraformDependable, Lazy } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Id } from "@cdktf/provider-random/lib/id";
-import { DockerEnvironment } from "../../lib/environment";
+import { ContainerEnvironment } from "./environment";
 import { AppEnvironment, envLines } from "../app-environment";
+import { BucketEndpoint, CacheEndpoint, DatabaseEndpoint } from "../parts";
+import { s3ClientEnv } from "./bucket";
 import { oneShotContainer, serviceContainer, ServiceContainerProps } from "./container";
 import { dockerImage } from "./image";
+import { DockerHost } from "./host";
 import { dockerNames } from "./names";
+
+/**
+ * What a release waits for (see DockerReleaseProps.ready): Postgres accepting connections, the app's
+ * bucket (created if missing), the cache accepting TCP connections.
+ */
+export function readyChecks(deps: { db?: DatabaseEndpoint; bucket?: BucketEndpoint; cache?: CacheEndpoint }): string[] {
+  const { db, bucket, cache } = deps;
+  return [
+    ...(db ? [`READY_POSTGRES=${db.host}:${db.port}`] : []),
+    ...(bucket ? [`READY_BUCKET=${bucket.name}`, ...s3ClientEnv(bucket)] : []),
+    ...(cache ? [`READY_TCP=${cache.host}:${cache.port}`] : []),
+  ];
+}
 
 export interface DockerReleaseProps {
   readonly app: AppEnvironment;
@@ -19,8 +35,6 @@ export interface DockerReleaseProps {
    * variables for the bucket. Empty: nothing to wait for.
    */
   readonly ready: readonly string[];
-  /** What the app's containers always wait for (the health probe's installation). */
-  readonly after: readonly ITerraformDependable[];
 }
 
 /**
@@ -37,14 +51,16 @@ export interface DockerReleaseProps {
  * the release waits for them to answer instead.
  */
 export class DockerRelease extends Construct {
-  /** The app image, pulled or found on the engine. */
+  /** The app image, pulled or found on this release's engine. */
   readonly imageId: string;
+  /** The app image on each other engine a container of the release runs on (Hetzner's servers). */
+  private readonly images = new Map<Construct | undefined, string>();
   private readonly id: Id;
   private readonly configs: object[] = [];
   private readonly networks: readonly Network[];
   private readonly first: ITerraformDependable[];
 
-  constructor(scope: Construct, id: string, private readonly env: DockerEnvironment, private readonly props: DockerReleaseProps) {
+  constructor(scope: Construct, id: string, private readonly env: ContainerEnvironment, private readonly props: DockerReleaseProps) {
     super(scope, id);
     this.imageId = dockerImage(this, "image", env.service.image).imageId;
     this.networks = props.networks;
@@ -54,7 +70,7 @@ export class DockerRelease extends Construct {
       byteLength: 4,
       keepers: { release: Lazy.stringValue({ produce: () => JSON.stringify(this.configs) }) },
     });
-    this.first = [...props.after];
+    this.first = [];
     if (props.ready.length > 0) {
       this.first.push(oneShotContainer(this, "ready", env, {
         name: this.name(dockerNames(env).ready),
@@ -89,21 +105,34 @@ export class DockerRelease extends Construct {
   }
 
   /**
-   * A long-running container of this release (a replica, a worker), in `scope`: the release's image and
-   * environment, on the app's networks, started once the release command succeeded. `props` adds
+   * A long-running container of this release (a replica, a worker), in `scope` (on its engine): the
+   * release's image and environment, on the app's networks (or `networks`, on another engine), started
+   * once the release command succeeded. `props` adds
    * what the container is (its name prefix, alias, command, healthcheck, ...).
    */
-  container(scope: Construct, id: string, props: Omit<ServiceContainerProps, "image" | "env" | "networks"> & { readonly port: boolean }): Container {
-    const { port, name, dependsOn = [], ...rest } = props;
-    const config = { ...rest, image: this.imageId, env: envLines(this.props.app, { port }) };
-    this.configs.push({ ...config, networks: this.networks.map((n) => n.name) });
+  container(scope: Construct, id: string, props: Omit<ServiceContainerProps, "image" | "env" | "networks"> & { readonly port: boolean; readonly networks?: readonly Network[] }): Container {
+    const { port, name, dependsOn = [], networks = this.networks, ...rest } = props;
+    const config = { ...rest, image: this.imageIn(scope), env: envLines(this.props.app, { port }) };
+    this.configs.push({ ...config, networks: networks.map((n) => n.name) });
     return serviceContainer(scope, id, this.env, {
       ...config,
-      networks: this.networks,
+      networks,
       name: this.name(name),
       dependsOn: [...this.first, ...dependsOn],
       lifecycle: { createBeforeDestroy: true },
     });
+  }
+
+  /** The app image on the engine `scope` deploys to (its DockerHost, or the stack's only engine). */
+  private imageIn(scope: Construct): string {
+    const host = DockerHost.of(scope);
+    if (host === DockerHost.of(this)) return this.imageId;
+    let image = this.images.get(host);
+    if (!image) {
+      image = dockerImage(host ?? scope, "app-image", this.env.service.image).imageId;
+      this.images.set(host, image);
+    }
+    return image;
   }
 
   private name(prefix: string): string {

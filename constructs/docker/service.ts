@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DockerEnvironment } from "../../lib/environment";
+import { ContainerEnvironment } from "./environment";
 import { ServiceEndpoint } from "../parts";
 import { caddyfile } from "./caddyfile";
 import { healthcheck, oneShotContainer, serviceContainer } from "./container";
@@ -24,26 +24,53 @@ const CADDYFILE = "/etc/caddy/Caddyfile";
  * are the old replicas stopped (SIGTERM, the app's own draining, up to 30 s) and removed. The proxy and
  * its configuration stay as they are: a configuration reload would close clients' connections.
  */
+/** Where the proxy listens: on which address and ports, for which domain (automatic HTTPS), at which public address. */
+export interface DockerSite {
+  readonly bindAddress: string;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly domain?: string;
+  readonly publicIpv4?: string;
+}
+
+export interface DockerServiceProps {
+  readonly net: DockerNetworks;
+  readonly release: DockerRelease;
+  readonly probe: DockerProbe;
+  /** Default: the Docker environment's `host`. */
+  readonly site?: DockerSite;
+  /** Replicas on this engine. Default: `service.replicas`. */
+  readonly replicas?: number;
+  /** The number in the first replica's name (Hetzner's app server n runs replica n). Default: 1. */
+  readonly firstReplica?: number;
+}
+
 export class DockerService extends Construct implements ServiceEndpoint {
   readonly url: string;
   readonly publicIpv4: readonly string[];
   readonly publicIpv6: readonly string[] = [];
 
-  constructor(scope: Construct, id: string, env: DockerEnvironment, deps: { net: DockerNetworks; release: DockerRelease; probe: DockerProbe }) {
+  constructor(scope: Construct, id: string, env: ContainerEnvironment, props: DockerServiceProps) {
     super(scope, id);
-    const { net, release, probe } = deps;
+    const { net, release, probe } = props;
+    const site = props.site ?? (env.provider === "docker" ? env.host : undefined);
+    if (!site) throw new Error(`${env.file}: the proxy needs a site (address and ports) on ${env.provider}`);
     const names = dockerNames(env);
-    const { port, healthPath, replicas, command } = env.service;
+    const { port, healthPath, command } = env.service;
+    const replicas = props.replicas ?? env.service.replicas;
 
-    const apps = Array.from({ length: replicas }, (_, i) => release.container(this, `app-${i + 1}`, {
-      name: names.app(i + 1),
+    const first = props.firstReplica ?? 1;
+    const apps = Array.from({ length: replicas }, (_, i) => release.container(this, `app-${i + first}`, {
+      name: names.app(i + first),
+      networks: [net.internal, net.edge],
       role: "app",
       command,
       port: true,
       ...probe.check(port, healthPath),
       waitTimeout: env.service.startTimeoutSeconds,
+      dependsOn: [probe.installed],
     }));
-    const { bindAddress, domain, httpPort, httpsPort } = env.host;
+    const { bindAddress, domain, httpPort, httpsPort } = site;
     const proxyImage = dockerImage(this, "proxy-image", env.images.proxy).imageId;
     const proxy = serviceContainer(this, "proxy", env, {
       name: names.proxy,
@@ -76,6 +103,6 @@ export class DockerService extends Construct implements ServiceEndpoint {
 
     const shown = bindAddress === "0.0.0.0" ? "127.0.0.1" : bindAddress;
     this.url = domain ? `https://${domain}${httpsPort === 443 ? "" : `:${httpsPort}`}` : `http://${shown}:${httpPort}`;
-    this.publicIpv4 = env.host.publicIpv4 ? [env.host.publicIpv4] : [];
+    this.publicIpv4 = site.publicIpv4 ? [site.publicIpv4] : [];
   }
 }

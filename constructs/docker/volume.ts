@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { DockerEnvironment } from "../../lib/environment";
+import { ContainerEnvironment } from "./environment";
 import { dockerLabels } from "./names";
 
 /**
@@ -10,7 +10,7 @@ import { dockerLabels } from "./names";
  * keeps the data, so a new deploy finds it again. Without `protect`, the volume is a resource and
  * `destroy` deletes it.
  */
-export function dataVolume(scope: Construct, id: string, env: DockerEnvironment, name: string): string {
+export function dataVolume(scope: Construct, id: string, env: ContainerEnvironment, name: string): string {
   if (!env.protect) return new Volume(scope, id, { name, labels: dockerLabels(env) }).name;
   forgetIfManaged(scope, id);
   return name;

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DockerEnvironment } from "../../lib/environment";
+import { ContainerEnvironment } from "./environment";
 import { dockerNames } from "./names";
 import { DockerRelease } from "./release";
 
@@ -9,7 +9,7 @@ import { DockerRelease } from "./release";
  * network only for their way out (a mail server, an API).
  */
 export class DockerWorkers extends Construct {
-  constructor(scope: Construct, id: string, env: DockerEnvironment, release: DockerRelease) {
+  constructor(scope: Construct, id: string, env: ContainerEnvironment, release: DockerRelease) {
     super(scope, id);
     const names = dockerNames(env);
     for (const [worker, { command, replicas }] of Object.entries(env.workers)) {

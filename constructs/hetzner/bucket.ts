@@ -4,75 +4,59 @@ import { Bucket } from "../../.gen/providers/s3/bucket";
 import { S3Provider } from "../../.gen/providers/s3/provider";
 import { HetznerEnvironment } from "../../lib/environment";
 import { hetznerObjectStorageEndpoint } from "../../lib/residency/hetzner";
-import { BucketEndpoint } from "../parts";
 
-/** Where a dump is uploaded until it is known good (the backups part), and expired from if left over. */
-export const INCOMPLETE_PREFIX = "incomplete/";
+/** The environment's buckets and where they are: names known before apply, so both stacks agree on them. */
+export function objectStorage(env: HetznerEnvironment) {
+  const settings = env.bucket || undefined;
+  const location = settings?.location ?? env.location;
+  // The backup bucket is named after the app's, which is named after the environment by default.
+  const name = settings?.name ?? `${env.name}-data`;
+  return {
+    endpoint: hetznerObjectStorageEndpoint(location),
+    region: location,
+    /** The app's bucket, when the environment has one. */
+    dataBucket: settings ? name : undefined,
+    /** The dumps' bucket, when the environment has a database. */
+    backupBucket: env.database && env.backups ? `${name}-backups` : undefined,
+  };
+}
+
+/**
+ * The Object Storage keys, which both of a Hetzner environment's stacks are given: they are made in the
+ * Hetzner console (there is no API for them) and passed as TF_VAR_object_storage_access_key / _secret_key.
+ */
+export function objectStorageKeys(scope: Construct) {
+  return {
+    accessKeyId: sensitiveVariable(scope, "object_storage_access_key", "Hetzner Object Storage access key"),
+    secretAccessKey: sensitiveVariable(scope, "object_storage_secret_key", "Hetzner Object Storage secret key"),
+  };
+}
 
 /**
  * Buckets on Hetzner Object Storage in the environment's location, through the S3 API (the project's
- * own `s3` provider, providers/internal/s3): the app's bucket (versioned as the environment says), with `bucket`, and a backup bucket
- * whose dumps expire after the retention (dumps left incomplete, after a day), with a database. One
- * per environment, made when a part first asks for it. Object Storage keys are made in
- * the Hetzner console (there is no API for them) and given to Terraform as
- * TF_VAR_object_storage_access_key / _secret_key.
+ * own `s3` provider, providers/internal/s3), in the machines' stack: the app's bucket (versioned as the
+ * environment says), with `bucket`, and the backups' bucket, with a database. Neither is ever emptied by Terraform (force_destroy
+ * stays false): destroying a stack with data fails.
  */
 export class HetznerBuckets extends Construct {
-  /** The app's bucket, when the environment has one. */
   readonly dataBucket?: string;
-  /** The dumps' bucket, when the environment has a database. */
   readonly backupBucket?: string;
   readonly endpoint: string;
   readonly region: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
 
-  /** The environment's buckets in `scope` (the backend), made on first use. */
-  static of(scope: Construct, env: HetznerEnvironment): HetznerBuckets {
-    const existing = scope.node.tryFindChild("bucket");
-    return existing instanceof HetznerBuckets ? existing : new HetznerBuckets(scope, "bucket", env);
-  }
-
-  private constructor(scope: Construct, id: string, env: HetznerEnvironment) {
+  constructor(scope: Construct, id: string, env: HetznerEnvironment) {
     super(scope, id);
-    const settings = env.bucket || undefined;
-    const location = settings?.location ?? env.location;
-    this.endpoint = hetznerObjectStorageEndpoint(location);
-    this.region = location;
-    this.accessKeyId = sensitiveVariable(this, "object_storage_access_key", "Hetzner Object Storage access key");
-    this.secretAccessKey = sensitiveVariable(this, "object_storage_secret_key", "Hetzner Object Storage secret key");
-    const provider = new S3Provider(this, "s3", {
-      endpoint: this.endpoint,
-      region: location,
-      accessKey: this.accessKeyId,
-      secretKey: this.secretAccessKey,
-    });
-
-    // The backup bucket is named after the app's, which is named after the environment by default.
-    // Neither is ever emptied by Terraform (force_destroy stays false): destroying a stack with data fails.
-    const name = settings?.name ?? `${env.name}-data`;
-    if (settings) {
-      this.dataBucket = name;
-      new Bucket(this, "data", { provider, bucket: name, versioning: settings.versioning });
-    }
-    if (env.database && env.backups) {
-      this.backupBucket = `${name}-backups`;
-      new Bucket(this, "backups", {
-        provider, bucket: this.backupBucket,
-        // Sorted by id, as the provider reads them back.
-        expiration: [
-          { id: "expire-incomplete-dumps", prefix: INCOMPLETE_PREFIX, days: 1 },
-          { id: "expire-old-dumps", prefix: "backups/", days: env.backups.retentionDays },
-        ],
-      });
-    }
-  }
-
-  /** The app's bucket as the app reaches it. */
-  bucket(): BucketEndpoint {
-    if (!this.dataBucket) throw new Error("this environment has no bucket (bucket: false)");
-    const { endpoint, region, accessKeyId, secretAccessKey } = this;
-    return { name: this.dataBucket, endpoint, region, accessKeyId, secretAccessKey };
+    const { endpoint, region, dataBucket, backupBucket } = objectStorage(env);
+    this.endpoint = endpoint;
+    this.region = region;
+    this.dataBucket = dataBucket;
+    this.backupBucket = backupBucket;
+    const { accessKeyId, secretAccessKey } = objectStorageKeys(this);
+    const provider = new S3Provider(this, "s3", { endpoint, region, accessKey: accessKeyId, secretKey: secretAccessKey });
+    if (dataBucket && env.bucket) new Bucket(this, "data", { provider, bucket: dataBucket, versioning: env.bucket.versioning });
+    // No expiry rule on the dumps: the backup sidecar deletes those past the retention but never the
+    // newest, which a rule would, once backups had failed for that long.
+    if (backupBucket) new Bucket(this, "backups", { provider, bucket: backupBucket });
   }
 }
 

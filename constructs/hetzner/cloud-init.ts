@@ -5,14 +5,21 @@ import { stringify } from "yaml";
 export interface CloudConfig {
   package_update?: boolean;
   packages?: string[];
+  users?: (string | { name: string; groups?: string; shell?: string; lock_passwd?: boolean })[];
+  ssh_pwauth?: boolean;
+  ssh_deletekeys?: boolean;
+  ssh_genkeytypes?: string[];
+  ssh_keys?: { ed25519_private: string; ed25519_public: string };
+  /** Runs early on every boot, before packages are installed. */
+  bootcmd?: string[][];
   write_files?: { path: string; content: string; permissions?: string; owner?: string }[];
   runcmd?: string[][];
 }
 
 /**
- * A server's cloud-init user data, assembled from fragments by the parts that configure the server
- * (the database part, then the backups part) and rendered as YAML by a YAML library when the stack
- * is synthesized. Values may be Terraform references; they resolve at apply time.
+ * A server's cloud-init user data, assembled from fragments (the Docker host's, then what its role
+ * adds: the data server mounts its volume) and rendered as YAML by a YAML library when the stack is
+ * synthesized. Values may be Terraform references; they resolve at apply time.
  */
 export class CloudInit {
   private readonly fragments: CloudConfig[] = [];
@@ -25,10 +32,14 @@ export class CloudInit {
   render(): string {
     const merged: CloudConfig = {};
     for (const f of this.fragments) {
-      if (f.package_update) merged.package_update = true;
-      if (f.packages) merged.packages = [...new Set([...(merged.packages ?? []), ...f.packages])];
-      if (f.write_files) merged.write_files = [...(merged.write_files ?? []), ...f.write_files];
-      if (f.runcmd) merged.runcmd = [...(merged.runcmd ?? []), ...f.runcmd];
+      const { package_update, packages, users, bootcmd, write_files, runcmd, ...settings } = f;
+      Object.assign(merged, settings); // single settings: a later fragment's win
+      if (package_update) merged.package_update = true;
+      if (packages) merged.packages = [...new Set([...(merged.packages ?? []), ...packages])];
+      if (users) merged.users = [...(merged.users ?? []), ...users];
+      if (bootcmd) merged.bootcmd = [...(merged.bootcmd ?? []), ...bootcmd];
+      if (write_files) merged.write_files = [...(merged.write_files ?? []), ...write_files];
+      if (runcmd) merged.runcmd = [...(merged.runcmd ?? []), ...runcmd];
     }
     // lineWidth 0: never fold a line, which could split a Terraform reference in two.
     return `#cloud-config\n${stringify(merged, { lineWidth: 0 })}`;

@@ -1,31 +1,77 @@
 import { Construct } from "constructs";
-import { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { HetznerEnvironment } from "../../lib/environment";
-import { HetznerDnsRecords } from "../dns/hetzner-dns";
-import { BackendParts, BucketEndpoint } from "../parts";
-import { HetznerBackups } from "./backups";
-import { HetznerBuckets } from "./bucket";
-import { HetznerDatabase } from "./database";
-import { HetznerNetwork } from "./network";
-import { HetznerService } from "./service";
+import { DockerBackups } from "../docker/backups";
+import { s3ClientEnv } from "../docker/bucket";
+import { DockerCache } from "../docker/cache";
+import { DockerDatabase } from "../docker/database";
+import { DockerProbe } from "../docker/probe";
+import { DockerRelease, readyChecks } from "../docker/release";
+import { DockerService } from "../docker/service";
+import { DockerWorkers } from "../docker/workers";
+import { EnvironmentStack } from "../environment-stack";
+import { BackendParts, BucketEndpoint, ServiceEndpoint } from "../parts";
+import { HetznerHosts, ServerEngine } from "./hosts";
+import { siteName } from "./machines";
+import { MACHINE_OUTPUTS } from "./outputs";
+import { HetznerMachinesStack } from "./machines-stack";
 
-/** The token comes from HCLOUD_TOKEN at plan/apply time; it never enters the synthesized config. */
-export function hetznerProviders(scope: Construct, _env: HetznerEnvironment): void {
-  new HcloudProvider(scope, "hcloud", {});
+/*
+ * Hetzner is two stacks (lib/environment/state.ts, stacksOf): the machines (HetznerMachinesStack, before
+ * the backend's), and the backend's, whose parts are the Docker target's containers deployed onto those
+ * servers over ssh: Postgres, Redis, the backups, the release command and the workers on the data
+ * server, a replica and its proxy on each app server.
+ */
+
+/** The machines' stack, deployed before the backend's. */
+export function hetznerMachines(scope: Construct, env: HetznerEnvironment): EnvironmentStack[] {
+  return [new HetznerMachinesStack(scope, env)];
 }
 
-export const hetznerParts: BackendParts<HetznerEnvironment, HetznerNetwork, BucketEndpoint, HetznerDatabase> = {
-  network: (scope, env) => new HetznerNetwork(scope, "network", env),
-  database: (scope, env, net, settings) => new HetznerDatabase(scope, "database", env, net, settings),
-  bucket: (scope, env) => HetznerBuckets.of(scope, env).bucket(),
-  cache: (_scope, env) => {
-    throw new Error(`${env.file}: cache is not supported by the hetzner target yet`); // refused at load (consistency.ts)
+/** The backend's stack has no provider of its own: each server's engine has one (HetznerHosts). */
+export function hetznerProviders(_scope: Construct, _env: HetznerEnvironment): void {}
+
+const dataServer = (hosts: HetznerHosts, part: string): ServerEngine => {
+  if (!hosts.data) throw new Error(`${part} needs the data server, which an environment without a database and a cache has not`);
+  return hosts.data;
+};
+
+export const hetznerParts: BackendParts<HetznerEnvironment, HetznerHosts, BucketEndpoint, DockerDatabase, DockerCache> = {
+  network: (scope, env) => new HetznerHosts(scope, "hosts", env),
+  database: (_scope, env, hosts) => {
+    const data = dataServer(hosts, "the database");
+    return new DockerDatabase(data.host, "database", env, data.net, { publishOn: data.privateIp });
   },
-  service: (scope, env, { net, app }) => new HetznerService(scope, "service", env, { net, app }),
-  dns: (scope, env, service) => {
-    if (!env.dns) return;
-    if (env.dns.provider !== "hetzner") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the hetzner target yet (use hetzner)`);
-    new HetznerDnsRecords(scope, "dns", env, service);
+  bucket: (_scope, _env, hosts) => hosts.bucket(),
+  cache: (_scope, env, hosts) => {
+    const data = dataServer(hosts, "the cache");
+    return new DockerCache(data.host, "cache", env, data.net, { publishOn: data.privateIp });
   },
-  backups: (scope, env, { db }, settings) => new HetznerBackups(scope, "backups", env, { db, bucket: HetznerBuckets.of(scope, env) }, settings),
+  service: (_scope, env, { net: hosts, db, bucket, cache, app }) => {
+    const main = hosts.main;
+    const release = new DockerRelease(main.host, "release", env, { app, networks: [main.net.internal, main.net.edge], ready: readyChecks({ db, bucket, cache }) });
+    new DockerWorkers(main.host, "workers", env, release);
+    const balanced = hosts.apps.length > 1;
+    const fqdn = siteName(env);
+    hosts.apps.forEach((server, i) => new DockerService(server.host, "service", env, {
+      net: server.net, release, probe: new DockerProbe(server.host, "probe", env), replicas: 1, firstReplica: i + 1,
+      // One server: its proxy is the site, with the certificate for the name. Behind the load balancer,
+      // which terminates TLS: plain HTTP on the private address, where the load balancer reaches it.
+      site: balanced
+        ? { bindAddress: server.privateIp, httpPort: 80, httpsPort: 443 }
+        : { bindAddress: "0.0.0.0", httpPort: 80, httpsPort: 443, domain: fqdn },
+    }));
+    const endpoint: ServiceEndpoint = { url: hosts.output(MACHINE_OUTPUTS.serviceUrl), publicIpv4: [], publicIpv6: [] };
+    return endpoint;
+  },
+  // The records are the machines' stack's (they point at its addresses).
+  dns: () => undefined,
+  backups: (_scope, env, { net: hosts, db }, settings) => {
+    const data = dataServer(hosts, "the backups");
+    const storage = hosts.storage;
+    if (!storage?.backupBucket) throw new Error(`${env.file}: backups need the backup bucket, made with a database`);
+    return new DockerBackups(data.host, "backups", env, {
+      net: data.net, db,
+      store: { bucket: storage.backupBucket, clientEnv: s3ClientEnv(storage), remote: true, after: [], where: storage.endpoint },
+    }, settings);
+  },
 };

@@ -10,18 +10,20 @@ import { privateAddresses } from "./addresses";
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
 /**
- * The private network (one subnet in the location's network zone) and the firewalls: a single app
- * server accepts HTTP/HTTPS from anywhere; app servers behind a load balancer accept nothing from the
- * internet, as the load balancer reaches them over the private network (Hetzner's firewalls filter
- * public interfaces only), so nobody can bypass its TLS. The database server accepts Postgres only from
- * the private subnet. Every server accepts ssh only from the admin CIDRs. Nothing else comes in.
+ * The private network (one subnet in the location's network zone) and the firewalls of the Docker
+ * hosts: a single app server accepts HTTP/HTTPS from anywhere (its proxy gets the certificate); app
+ * servers behind a load balancer accept nothing from the internet, as the load balancer reaches them
+ * over the private network (Hetzner's firewalls filter public interfaces only), so nobody can bypass its
+ * TLS. Every server accepts ssh only from the admin and deploy CIDRs: the deploy reaches the Docker
+ * engines over ssh. Nothing else comes in; Postgres and Redis listen on the data server's private
+ * address only.
  */
 export class HetznerNetwork extends Construct {
   readonly network: Network;
   readonly subnet: NetworkSubnet;
   readonly addresses: ReturnType<typeof privateAddresses>;
   readonly appFirewall: Firewall;
-  readonly databaseFirewall: Firewall;
+  readonly dataFirewall: Firewall;
 
   constructor(scope: Construct, id: string, env: HetznerEnvironment) {
     super(scope, id);
@@ -35,19 +37,16 @@ export class HetznerNetwork extends Construct {
       ipRange: this.addresses.subnet,
     });
 
-    const ssh: FirewallRule[] = env.network.adminCidrs.length
-      ? [{ direction: "in", protocol: "tcp", port: "22", sourceIps: env.network.adminCidrs, description: "ssh from admins" }]
+    const sshFrom = [...new Set([...env.network.adminCidrs, ...env.network.deployCidrs])];
+    const ssh: FirewallRule[] = sshFrom.length
+      ? [{ direction: "in", protocol: "tcp", port: "22", sourceIps: sshFrom, description: "ssh from admins and deploys" }]
       : [];
     const web: FirewallRule[] = env.service.replicas > 1 ? [] : [
       { direction: "in", protocol: "tcp", port: "80", sourceIps: ANYWHERE, description: "http" },
       { direction: "in", protocol: "tcp", port: "443", sourceIps: ANYWHERE, description: "https" },
     ];
     this.appFirewall = new Firewall(this, "app-firewall", { name: `${env.name}-app`, labels, rule: [...web, ...ssh] });
-    this.databaseFirewall = new Firewall(this, "database-firewall", {
-      name: `${env.name}-database`,
-      labels,
-      rule: [{ direction: "in", protocol: "tcp", port: "5432", sourceIps: [this.addresses.subnet], description: "postgres from the private subnet" }, ...ssh],
-    });
+    this.dataFirewall = new Firewall(this, "data-firewall", { name: `${env.name}-data`, labels, rule: ssh });
   }
 
   get networkId(): number {

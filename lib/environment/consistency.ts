@@ -18,19 +18,7 @@ function postgresMajor(tag: string): number {
 export function consistencyProblems(raw: unknown): Problem[] {
   const problems: Problem[] = [...appProblems(raw)];
   if (valueAt(raw, ["provider"]) === "docker") problems.push(...dockerProblems(raw));
-  if (valueAt(raw, ["provider"]) === "hetzner") {
-    // The Hetzner servers get the app through cloud-init, which would put secrets in user data; these
-    // come with the servers as Docker hosts running the Docker target's parts.
-    for (const [field, present] of [["service.secrets", isRecord(valueAt(raw, ["service", "secrets"])) && Object.keys(valueAt(raw, ["service", "secrets"]) as object).length > 0],
-      ["service.release", valueAt(raw, ["service", "release"]) !== undefined], ["workers", isRecord(valueAt(raw, ["workers"])) && Object.keys(valueAt(raw, ["workers"]) as object).length > 0],
-      ["cache", valueAt(raw, ["cache"]) !== undefined]] as const) {
-      if (present) problems.push({ field, value: valueAt(raw, field.split(".")), message: "not supported by the hetzner target yet; use the docker or gcp target for it" });
-    }
-    // Postgres comes from the server image's Debian packages: Debian 12 ships 15, Debian 13 ships 17.
-    const debian = { "debian-12": 15, "debian-13": 17 } as Record<string, number>;
-    const image = (valueAt(raw, ["serverImage"]) as string | undefined) ?? "debian-12";
-    if (debian[image] !== undefined) problems.push(...postgresOtherThan(raw, debian[image], `${image} ships Postgres ${debian[image]}; use that, or another serverImage`));
-  }
+  if (valueAt(raw, ["provider"]) === "hetzner") problems.push(...containerImageProblems(raw));
   return problems;
 }
 
@@ -67,18 +55,24 @@ function appProblems(raw: unknown): Problem[] {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** Settings a Docker environment takes but whose meaning the Docker target would not deliver. */
-function dockerProblems(raw: unknown): Problem[] {
+/** The project's container images an environment names (Docker, and Hetzner's servers run the same). */
+function containerImageProblems(raw: unknown): Problem[] {
   const problems: Problem[] = [];
   if (valueAt(raw, ["cache"]) !== undefined && valueAt(raw, ["images", "cache"]) === undefined && isRecord(valueAt(raw, ["images"]))) {
     problems.push({ field: "images.cache", value: undefined, message: `required with a cache: the Redis image (built by \`npm run images\` as ${localImages.cache})` });
   }
-  if (valueAt(raw, ["dns"]) !== undefined && valueAt(raw, ["host", "publicIpv4"]) === undefined) {
-    problems.push({ field: "host.publicIpv4", value: undefined, message: "required when dns is set: the address the DNS records point at" });
-  }
   // pg_dump refuses a server newer than itself.
   problems.push(...postgresOtherThan(raw, DOCKER_POSTGRES_MAJOR,
     `the Docker images provide Postgres ${DOCKER_POSTGRES_MAJOR} (${localImages.postgres}, and pg_dump ${DOCKER_POSTGRES_MAJOR} in the backup image); use ${DOCKER_POSTGRES_MAJOR}`));
+  return problems;
+}
+
+/** Settings a Docker environment takes but whose meaning the Docker target would not deliver. */
+function dockerProblems(raw: unknown): Problem[] {
+  const problems: Problem[] = [...containerImageProblems(raw)];
+  if (valueAt(raw, ["dns"]) !== undefined && valueAt(raw, ["host", "publicIpv4"]) === undefined) {
+    problems.push({ field: "host.publicIpv4", value: undefined, message: "required when dns is set: the address the DNS records point at" });
+  }
   const bucket = "the Docker object store keeps its buckets on the Docker host, named <environment>-data and <environment>-backups";
   if (valueAt(raw, ["bucket", "name"]) !== undefined) problems.push({ field: "bucket.name", value: valueAt(raw, ["bucket", "name"]), message: `not used on Docker: ${bucket}; leave it out` });
   if (valueAt(raw, ["bucket", "location"]) !== undefined) problems.push({ field: "bucket.location", value: valueAt(raw, ["bucket", "location"]), message: `not used on Docker: ${bucket}, in \`location\`; leave it out` });

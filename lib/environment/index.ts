@@ -4,7 +4,7 @@ export * from "./schema";
 export * from "./app";
 export { EnvironmentError, type Problem } from "./problems";
 export { ENVIRONMENT_NAME, loadEnvironments, validateEnvironment } from "./load";
-export { gcsStatePrefix, localStatePath, s3StateKey, stateAddress } from "./state";
+export { gcsStatePrefix, localStatePath, s3StateKey, stateAddress, stacksOf, type StatePart } from "./state";
 
 /**
  * Declares an environment. Typed so editors complete and check the fields; the same rules are

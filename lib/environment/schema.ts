@@ -157,19 +157,27 @@ export const dockerEnvironment = z.strictObject({
 export const hetznerEnvironment = z.strictObject({
   provider: z.literal("hetzner"),
   ...common,
-  database: orNone(database.extend({
-    /** A public IPv4 on the database server (for ssh from outside); it still accepts Postgres only from the subnet. */
-    publicIpv4: z.boolean().default(false),
-  })),
+  // Postgres runs on the data server, which (like every server) has a public IPv4 for ssh; Postgres listens on its private address only.
+  database: orNone(database),
   /** Debian image of the servers. */
   serverImage: z.string().default("debian-12"),
   network: z.strictObject({
     cidr: networkCidr.default("10.0.0.0/16"),
-    /** Who may reach ssh (22). Empty: nobody from outside. At most a /16 (IPv4) or /48 (IPv6): never 0.0.0.0/0. */
+    /** Who may reach ssh (22) for administration. Empty: nobody. At most a /16 (IPv4) or /48 (IPv6): never 0.0.0.0/0. */
     adminCidrs: z.array(adminCidr).default([]),
-  }).default({ cidr: "10.0.0.0/16", adminCidrs: [] }),
-  /** Names of SSH keys already uploaded to the Hetzner project. */
+    /**
+     * Where deploys run from (a CI runner's addresses, a VPN): the containers are deployed over ssh.
+     * Empty: only from the admin CIDRs. The same limits as adminCidrs.
+     */
+    deployCidrs: z.array(adminCidr).default([]),
+  }).default({ cidr: "10.0.0.0/16", adminCidrs: [], deployCidrs: [] }),
+  /** Names of SSH keys already uploaded to the Hetzner project: they log in as `deploy` (the only ssh user). */
   sshKeys: z.array(z.string().min(1)).default([]),
+  /**
+   * Images of the containers the servers run besides the app's (service.image): from a registry the
+   * servers can pull from, or loaded onto them (README "The Hetzner target"). `cache` is required with a cache.
+   */
+  images: z.strictObject({ postgres: image, proxy: image, backup: image, cache: image.optional() }),
   state: z.discriminatedUnion("backend", [localState, s3State]),
 });
 

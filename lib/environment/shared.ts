@@ -1,6 +1,6 @@
 import { Environment } from "./schema";
 import { Problem } from "./problems";
-import { stateAddress } from "./state";
+import { stateAddress, stacksOf } from "./state";
 
 /**
  * What only shows across environment files: two stacks sharing one state (each apply would overwrite
@@ -21,7 +21,8 @@ export function sharedProblems(environments: readonly Environment[]): Map<string
   const buckets = new Map<string, Environment>();
   const zones = new Map<string, Environment>();
   for (const env of environments) {
-    const address = stateAddress(env);
+    const [address, ...others] = stacksOf(env).map((stack) => stateAddress(env, stack.part));
+    for (const other of others) first(states, other, env);
     const sharing = first(states, address, env);
     if (sharing) {
       report(env, { field: "state", value: address, message: `the same state as ${sharing.file}: the two stacks would overwrite each other's state; give each its own ${env.state.backend === "local" ? "path" : env.state.backend === "s3" ? "key" : "prefix"}` });

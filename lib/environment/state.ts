@@ -4,22 +4,38 @@ import { Environment } from "./schema";
 /*
  * Where a stack's state is, with the defaults an environment file may leave out. One place for them:
  * the backend uses them, and loading checks that no two stacks share a state.
+ *
+ * An environment is one stack, or (Hetzner) a stack of machines and one of the containers on them
+ * (`stacksOf`): the machines' stack keeps the environment's state as the file says, the containers'
+ * one beside it, its name with "-apps" (terraform-apps.tfstate next to terraform.tfstate).
  */
 
+/** Which state of an environment: its own, or the containers' one of an environment with two stacks. */
+export type StatePart = "main" | "apps";
+
+const withPart = (name: string, part: StatePart) => (part === "main" ? name : name.replace(/(\.tfstate)?$/, `-${part}$1`));
+
 /** The local state file: like cdktf's default, terraform.<stack>.tfstate in the project root (never in cdktf.out). */
-export const localStatePath = (env: Environment, path?: string) => resolve(path ?? `terraform.${env.name}.tfstate`);
-export const s3StateKey = (env: Environment, key?: string) => key ?? `${env.name}/terraform.tfstate`;
-export const gcsStatePrefix = (env: Environment, prefix?: string) => prefix ?? env.name;
+export const localStatePath = (env: Environment, path?: string, part: StatePart = "main") => resolve(withPart(path ?? `terraform.${env.name}.tfstate`, part));
+export const s3StateKey = (env: Environment, key?: string, part: StatePart = "main") => withPart(key ?? `${env.name}/terraform.tfstate`, part);
+export const gcsStatePrefix = (env: Environment, prefix?: string, part: StatePart = "main") => withPart(prefix ?? env.name, part);
 
 /** The state's address, the same for two stacks exactly when they would read and write one state. */
-export function stateAddress(env: Environment): string {
+export function stateAddress(env: Environment, part: StatePart = "main"): string {
   const state = env.state;
   switch (state.backend) {
     case "local":
-      return localStatePath(env, state.path);
+      return localStatePath(env, state.path, part);
     case "s3":
-      return `s3://${state.bucket}/${s3StateKey(env, state.key)}`;
+      return `s3://${state.bucket}/${s3StateKey(env, state.key, part)}`;
     case "gcs":
-      return `gs://${state.bucket}/${gcsStatePrefix(env, state.prefix)}`;
+      return `gs://${state.bucket}/${gcsStatePrefix(env, state.prefix, part)}`;
   }
+}
+
+/** The stacks an environment is deployed as, in the order they are deployed, with the state each keeps. */
+export function stacksOf(env: Pick<Environment, "name" | "provider">): { readonly name: string; readonly part: StatePart }[] {
+  return env.provider === "hetzner"
+    ? [{ name: env.name, part: "main" }, { name: `${env.name}-apps`, part: "apps" }]
+    : [{ name: env.name, part: "main" }];
 }

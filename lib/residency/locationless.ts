@@ -4,6 +4,7 @@
  * it refuses any provider that is neither here nor in a location table (LOCATION_TABLES).
  */
 export const LOCATIONLESS_PROVIDERS: Readonly<Record<string, string>> = {
+  terraform: "reads another stack's outputs from that stack's state, whose backend is judged",
   random: "generates values inside Terraform: they exist only in the state, whose backend is judged",
   portable: "this project's own: reads the deployer's secrets from the environment Terraform runs in; they exist only in the state, whose backend is judged",
 };

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { Environment } from "../../lib/environment";
+import { Environment, StatePart } from "../../lib/environment";
 
 /*
  * Which credentials a stack needs before terraform can read its state and its real resources.
@@ -38,34 +38,38 @@ const GOOGLE: Need = {
 };
 // A Docker Engine over ssh: the docker provider runs the system's `ssh`, which takes an agent's keys,
 // a default key file or one named in ~/.ssh/config. Without any of them it can only fail.
-const sshIdentity = (url: string): Need => ({
-  what: `an ssh identity for the Docker Engine at ${url} (an agent, a key in ~/.ssh or ~/.ssh/config)`,
+const sshIdentity = (engines: string): Need => ({
+  what: `an ssh identity for ${engines} (an agent, a key in ~/.ssh or ~/.ssh/config)`,
   anyOf: ["SSH_AUTH_SOCK"],
   files: ["id_ed25519", "id_ecdsa", "id_rsa", "config"].map((name) => join(".ssh", name)),
 });
 
-function needsOf(env: Environment): Need[] {
+/** `part`: which of the environment's stacks (Hetzner's: the machines', "main", or the containers', "apps"). */
+function needsOf(env: Environment, part: StatePart): Need[] {
   const needs: Need[] = [];
-  if (env.provider === "hetzner") needs.push(HETZNER_API, ...HETZNER_BUCKETS);
+  // Both Hetzner stacks take the Object Storage keys; the machines' talk to the API, the containers' to the servers over ssh.
+  if (env.provider === "hetzner") needs.push(...HETZNER_BUCKETS, part === "main" ? HETZNER_API : sshIdentity(`the Docker Engines of ${env.name}'s servers`));
   if (env.provider === "gcp") needs.push(GOOGLE);
   if (env.provider === "docker" && env.host.url.startsWith("unix://")) {
     const socket = env.host.url.slice("unix://".length);
     needs.push({ what: `a Docker Engine at ${env.host.url}`, anyOf: [], files: [socket] });
   }
-  if (env.provider === "docker" && env.host.url.startsWith("ssh://")) needs.push(sshIdentity(env.host.url));
-  if (env.dns?.provider === "hetzner") needs.push(HETZNER_API);
+  if (env.provider === "docker" && env.host.url.startsWith("ssh://")) needs.push(sshIdentity(`the Docker Engine at ${env.host.url}`));
+  // Hetzner's records are its machines' stack's.
+  if (env.dns?.provider === "hetzner" && !(env.provider === "hetzner" && part === "apps")) needs.push(HETZNER_API);
   if (env.dns?.provider === "gcp") needs.push(GOOGLE);
   if (env.state.backend === "s3") needs.push(...S3_STATE);
   if (env.state.backend === "gcs") needs.push(GOOGLE);
-  // The app's secrets are read at plan time (constructs/deployer-secrets.ts).
-  for (const [name, ref] of Object.entries(env.service.secrets)) needs.push({ what: `the app's secret ${name}`, anyOf: [ref.env] });
+  // The app's secrets are read at plan time (constructs/deployer-secrets.ts), by the stack the app is in.
+  const hasApp = env.provider !== "hetzner" || part === "apps";
+  for (const [name, ref] of Object.entries(env.service.secrets)) if (hasApp) needs.push({ what: `the app's secret ${name}`, anyOf: [ref.env] });
   return [...new Set(needs)];
 }
 
-/** What is missing for `env`, as readable phrases; empty when terraform can go ahead. Relative files are looked for under HOME. */
-export function missingCredentials(env: Environment, processEnv: ProcessEnv = process.env): string[] {
+/** What is missing for `env`'s stack `part`, as readable phrases; empty when terraform can go ahead. Relative files are looked for under HOME. */
+export function missingCredentials(env: Environment, processEnv: ProcessEnv = process.env, part: StatePart = "main"): string[] {
   const home = processEnv.HOME || homedir();
-  return needsOf(env)
+  return needsOf(env, part)
     .filter((need) => !need.anyOf.some((name) => processEnv[name]) && !need.files?.some((file) => existsSync(resolve(home, file))))
     .map((need) => (need.anyOf.length ? `${need.what} (${need.anyOf.join(" or ")})` : need.what));
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import execa from "execa";
 import pLimit from "p-limit";
-import { Environment, loadEnvironments } from "../../lib/environment";
+import { Environment, loadEnvironments, StatePart, stacksOf } from "../../lib/environment";
 import { requireEngine } from "./engine";
 import { appCommand } from "./app-command";
 import { PROJECT_ROOT } from "./paths";
@@ -17,6 +17,8 @@ import { PROJECT_ROOT } from "./paths";
 export interface Stack {
   readonly name: string;
   readonly env: Environment;
+  /** Which of the environment's states it keeps: its own, or (Hetzner's containers) "apps". */
+  readonly part: StatePart;
   /** cdktf.out/stacks/<name>: where terraform runs. */
   readonly dir: string;
 }
@@ -24,16 +26,25 @@ export interface Stack {
 export const ENVIRONMENTS_DIR = process.env.ENVIRONMENTS_DIR || join(PROJECT_ROOT, "environments");
 export const OUT_DIR = process.env.CDKTF_OUTDIR || join(PROJECT_ROOT, "cdktf.out");
 
-/** Stacks the user asked for (all when none are named); an unknown name is an error naming the known ones. */
+/**
+ * Stacks the user asked for (all when none are named), in deploy order. An environment's name selects
+ * all its stacks (Hetzner's two: `hetzner-prod` and `hetzner-prod-apps`, stacksOf); a stack's name, that
+ * stack. An unknown name is an error naming the known ones.
+ */
 export function selectStacks(requested: readonly string[]): Stack[] {
   const environments = loadEnvironments(ENVIRONMENTS_DIR);
-  const known = new Map(environments.map((env) => [env.name, env]));
-  const unknown = requested.filter((name) => !known.has(name));
+  const all: Stack[] = environments.flatMap((env) => stacksOf(env).map(({ name, part }) => ({ name, env, part, dir: join(OUT_DIR, "stacks", name) })));
+  const stacksNamed = (name: string) => {
+    const env = environments.find((e) => e.name === name);
+    return env ? all.filter((s) => s.env === env) : all.filter((s) => s.name === name);
+  };
+  const unknown = requested.filter((name) => stacksNamed(name).length === 0);
   if (unknown.length) {
-    throw new Error(`unknown stack${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: the stacks are ${[...known.keys()].join(", ")} (one per file in ${ENVIRONMENTS_DIR})`);
+    throw new Error(`unknown stack${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: the stacks are ${all.map((s) => s.name).join(", ")} (one per file in ${ENVIRONMENTS_DIR}; Hetzner's two)`);
   }
-  const names = requested.length ? [...new Set(requested)] : [...known.keys()];
-  return names.map((name) => ({ name, env: known.get(name)!, dir: join(OUT_DIR, "stacks", name) }));
+  if (requested.length === 0) return all;
+  const chosen = new Set(requested.flatMap(stacksNamed));
+  return all.filter((s) => chosen.has(s));
 }
 
 /**
@@ -98,6 +109,16 @@ export function terraform(stack: Stack, args: string[], env: Record<string, stri
 export async function init(stack: Stack): Promise<void> {
   const result = await terraform(stack, ["init", "-input=false", "-no-color"]);
   if (result.exitCode !== 0) throw new Error(`terraform init failed:\n${lastLines(result.stderr || result.stdout)}`);
+}
+
+/**
+ * Why a stack cannot be planned yet, if that is why its plan failed: Hetzner's containers' stack reads
+ * its servers from the machines' stack's state, which has no outputs before that stack is deployed.
+ */
+export function notYetPlannable(stack: Stack, planOutput: string): string | undefined {
+  const noMachines = /Unable to find remote state|No stored state was found|data\.terraform_remote_state\.[\s\S]*(Unsupported attribute|does not have an attribute)/;
+  if (stack.part !== "apps" || !noMachines.test(planOutput)) return undefined;
+  return `the machines' stack ${stack.env.name} is not deployed yet: its containers are planned once it is (npx cdktf deploy ${stack.env.name} ${stack.name})`;
 }
 
 /** The tail of terraform's output, which is where it says what went wrong. */

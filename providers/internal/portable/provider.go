@@ -32,5 +32,5 @@ func (p *portableProvider) DataSources(context.Context) []func() datasource.Data
 }
 
 func (p *portableProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{newSSHHostKey}
 }

@@ -1,0 +1,12 @@
+/**
+ * The outputs of a Hetzner environment's machines' stack that its containers' stack reads (by name, from its state): per host, the Docker
+ * engine's ssh URL and the known_hosts line pinning it; where users reach the service; where the
+ * buckets are. A stand-in for the machines (the tests' servers) gives the same outputs.
+ */
+export const MACHINE_OUTPUTS = {
+  ssh: (host: string) => `${host.replace(/-/g, "_")}_ssh`,
+  knownHosts: (host: string) => `${host.replace(/-/g, "_")}_known_hosts`,
+  serviceUrl: "service_url",
+  objectStorageEndpoint: "object_storage_endpoint",
+  objectStorageRegion: "object_storage_region",
+} as const;
