@@ -3,9 +3,9 @@ import { loadEnvironments } from "../lib/environment";
 import { BackendStack, enforceResidency, environmentStacks, pinProviderVersions } from "./backend-stack";
 
 export interface BackendAppProps {
-  /** Folder of environment files: one file, one stack named after it. */
+  /** Folder of environment files: one file per environment, one stack named after it (Hetzner: two, stacksOf). */
   readonly environmentsDir: string;
-  /** Adds project-specific resources to a stack; they are held to the same residency policy. */
+  /** Adds project-specific resources to an environment's backend stack (on Hetzner, its containers' stack); they are held to the same residency policy. */
   readonly extend?: (stack: BackendStack) => void;
 }
 

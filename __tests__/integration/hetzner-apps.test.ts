@@ -27,6 +27,7 @@ const S3_IP = "10.213.1.50";
 const NETWORK = "hzapps-test-private";
 const S3 = "hzapps-test-objectstorage";
 const S3_KEYS = { access: randomBytes(10).toString("hex"), secret: randomBytes(20).toString("hex") };
+const SECRET = `hzapps-secret-${randomBytes(12).toString("hex")}`;
 
 const work = mkdtempSync(join(tmpdir(), "hzapps-test-"));
 const envDir = join(work, "environments");
@@ -40,7 +41,12 @@ function writeEnvironment(version: string): void {
   mkdirSync(envDir, { recursive: true });
   writeFileSync(join(envDir, `${ENV}.ts`), `export default ${JSON.stringify({
     provider: "hetzner", residency: "eu", location: "fsn1",
-    service: { image: localImages.app, replicas: 1, healthPath: "/healthz", env: { APP_VERSION: version } },
+    service: {
+      image: localImages.app, replicas: 1, healthPath: "/healthz", env: { APP_VERSION: version },
+      secrets: { SECRET_KEY: { env: "HZAPPS_SECRET_KEY" } },
+      release: { command: ["version"] }, // the test app's one-shot command, standing in for a migration
+    },
+    workers: { jobs: { command: ["serve"], replicas: 1 } }, // the test app has no worker mode: one that runs is what counts
     database: { postgres: 15 },
     bucket: { versioning: false },
     cache: { engine: "redis" },
@@ -72,7 +78,7 @@ function writeMachinesState(knownHosts: { data: string; app: string }): void {
 
 const env = () => ({
   CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", ENVIRONMENTS_DIR: envDir, CDKTF_OUTDIR: outDir, ...data.env,
-  TF_VAR_object_storage_access_key: S3_KEYS.access, TF_VAR_object_storage_secret_key: S3_KEYS.secret,
+  TF_VAR_object_storage_access_key: S3_KEYS.access, TF_VAR_object_storage_secret_key: S3_KEYS.secret, HZAPPS_SECRET_KEY: SECRET,
 });
 // Only the containers' stack: its dependency, the machines' stack, is the stand-ins.
 const cdktf = (args: string[]) => execa("npx", ["cdktf", ...args, "--output", outDir], { cwd: ROOT, reject: false, timeout: 1_200_000, env: env() });
@@ -135,7 +141,17 @@ test("deploys the containers onto the servers over ssh: data services on the dat
   expect(onData.map((l) => l.split("\t")[0]).filter((n) => n.startsWith(`${ENV}-app-`))).toEqual([]);
   const onApp = await containers(app);
   expect(onApp.filter((l) => /->/.test(l))).toEqual([expect.stringMatching(new RegExp(`^${ENV}-proxy\\t0\\.0\\.0\\.0:80->80/tcp`))]);
-  expect(onApp.map((l) => l.split("\t")[0]).filter((n) => n.startsWith(`${ENV}-app-1-`))).toHaveLength(1);
+  const [replica] = onApp.map((l) => l.split("\t")[0]).filter((n) => n.startsWith(`${ENV}-app-1-`));
+  expect(replica).toBeDefined();
+
+  // The release command ran once, on the data server, and succeeded; the worker runs there too.
+  const byRole = async (vps: StandinVps, role: string) => (await vps.docker(["ps", "-a", "--filter", `label=${ROLE_LABEL}=${role}`, "--format", "{{.Names}}\t{{.Status}}"])).split("\n").filter(Boolean);
+  expect(await byRole(data, "release")).toEqual([expect.stringMatching(new RegExp(`^${ENV}-release-[0-9a-f]{8}\tExited \\(0\\)`))]);
+  expect(await byRole(data, "worker")).toEqual([expect.stringMatching(new RegExp(`^${ENV}-worker-jobs-1-[0-9a-f]{8}\tUp `))]);
+  // The secret reached the app's container on its server, read from the deployer's variable at plan time, and was written nowhere here.
+  const vars = JSON.parse(await app.docker(["inspect", "--format", "{{json .Config.Env}}", replica])) as string[];
+  expect(vars).toContain(`SECRET_KEY=${SECRET}`);
+  expect(execa.sync("grep", ["-rl", SECRET, outDir], { reject: false }).stdout).toBe("");
 });
 
 test("a second plan shows no changes", async () => {

@@ -17,6 +17,7 @@ export default defineEnvironment({
   provider: "hetzner", residency: "eu", location: "fsn1",
   service: { image: "ghcr.io/acme/api:1.4.2", size: "cx23" }, database: { size: "cx23", postgres: 15 },
   backups: { retentionDays: 7 }, state: { backend: "local" },
+  images: { postgres: "ghcr.io/acme/postgres:15", proxy: "ghcr.io/acme/proxy:2.8", backup: "ghcr.io/acme/backup:1" },
 });`;
 
 test("malformed files fail synth with all their problems, and nothing is written", () => {
@@ -40,7 +41,7 @@ test("an environment file that is not valid TypeScript fails synth naming the fi
   expect(readdirSync(outdir)).toEqual([]);
 });
 
-/** An app like main.ts whose `extend` hook runs `body` (TypeScript, with `stack` in scope) for the stack b-extended. */
+/** An app like main.ts whose `extend` hook runs `body` (TypeScript, with `stack` in scope) for the environment b-extended (on Hetzner: its containers' stack, b-extended-apps). */
 function extendingApp(dir: string, imports: string, body: string): string {
   const entry = join(mkdtempSync(join(tmpdir(), "app-")), "app.ts");
   writeFileSync(entry, `
@@ -48,7 +49,7 @@ function extendingApp(dir: string, imports: string, body: string): string {
     ${imports}
     createBackendApp({
       environmentsDir: ${JSON.stringify(dir)},
-      extend: (stack) => { if (stack.node.id === "b-extended") { ${body} } },
+      extend: (stack) => { if (stack.environment.name === "b-extended") { ${body} } },
     }).synth();
   `);
   return entry;
@@ -61,7 +62,7 @@ test("a non-EU location in a raw resource fails synth before any stack is writte
     'new Server(stack, "injected", { name: "x", serverType: "cpx11", image: "debian-12", location: "sin" });');
   const { outdir, result } = synthApp({}, entry);
   expect(result.exitCode).not.toBe(0);
-  expect(result.stderr).toMatch(/Residency policy violated; nothing was synthesized:\n {2}- b-extended\/injected: location = "sin" — "sin" \(Singapore, SG\) is outside what policy "eu" allows/);
+  expect(result.stderr).toMatch(/Residency policy violated; nothing was synthesized:\n {2}- b-extended-apps\/injected: location = "sin" — "sin" \(Singapore, SG\) is outside what policy "eu" allows/);
   // cdktf creates the empty stacks/ folder with the App; no stack or manifest is written.
   expect(readdirSync(outdir, { recursive: true })).toEqual(["stacks"]);
 });
@@ -76,8 +77,8 @@ test("a resource of a provider with no residency table, and a location from a lo
   const { outdir, result } = synthApp({}, entry);
   expect(result.exitCode).not.toBe(0);
   expect(result.stderr).toContain("Residency policy violated; nothing was synthesized:");
-  expect(result.stderr).toContain('  - b-extended/exports: (type) = "aws_s3_bucket" — provider "aws" has no residency table, so where it puts data cannot be judged; only providers with a location table are allowed');
-  expect(result.stderr).toContain('  - b-extended/volume: location = "${local.place}" — "ash" (Ashburn, VA, US) is outside what policy "eu" allows');
+  expect(result.stderr).toContain('  - b-extended-apps/exports: (type) = "aws_s3_bucket" — provider "aws" has no residency table, so where it puts data cannot be judged; only providers with a location table are allowed');
+  expect(result.stderr).toContain('  - b-extended-apps/volume: location = "${local.place}" — "ash" (Ashburn, VA, US) is outside what policy "eu" allows');
   expect(readdirSync(outdir, { recursive: true })).toEqual(["stacks"]);
 });
 
@@ -88,6 +89,6 @@ test("a provider added by extend is pinned to the mirror's build in the written 
   const { outdir, result } = synthApp({}, entry);
   expect(result.stderr).toBe("");
   expect(result.exitCode).toBe(0);
-  const stack = JSON.parse(readFileSync(join(outdir, "stacks", "b-extended", "cdk.tf.json"), "utf8"));
+  const stack = JSON.parse(readFileSync(join(outdir, "stacks", "b-extended-apps", "cdk.tf.json"), "utf8"));
   expect(stack.terraform.required_providers.docker).toEqual({ source: PINNED_PROVIDERS.docker.source, version: PINNED_PROVIDERS.docker.version });
 });
