@@ -112,7 +112,7 @@ function runStep(step: { run: string; env?: Record<string, string> }, npm: { std
   return { exitCode: result.exitCode, stderr: result.stderr, output: read(output), npmArgs: read(args).trim().split("\n").filter(Boolean) };
 }
 
-const MATRIX = '{"include":[{"stack":"gcp-prod","provider":"gcp"},{"stack":"hetzner-prod","provider":"hetzner"}]}';
+const MATRIX = '{"include":[{"stack":"gcp-prod","provider":"gcp","stacks":"gcp-prod"},{"stack":"hetzner-prod","provider":"hetzner","stacks":"hetzner-prod hetzner-prod-apps"}]}';
 
 describe.each([
   ["pr-plan.yml", "affected", "affected", { BASE: "base-sha", HEAD: "head-sha" }, "run --silent affected -- --base base-sha --head head-sha"],
@@ -132,11 +132,11 @@ describe.each([
   });
 });
 
-test("pr-plan.yml: the comment is told which stacks the run was to plan, from the matrix", () => {
+test("pr-plan.yml: the comment is told which stacks the run was to plan, from the matrix (Hetzner's two each)", () => {
   const step = workflow("pr-plan.yml").jobs.comment.steps.find((s: any) => s.name === "Post or update the plan comment");
   expect(step.env.MATRIX).toBe("${{ needs.affected.outputs.matrix }}");
   const run = runStep(step, {}, { MATRIX, PR: "7", GITHUB_TOKEN: "t" });
-  expect(run).toMatchObject({ exitCode: 0, npmArgs: ["run --silent plan-report -- --in plans --expect gcp-prod,hetzner-prod --post --pr 7 --out plan-report.md"] });
+  expect(run).toMatchObject({ exitCode: 0, npmArgs: ["run --silent plan-report -- --in plans --expect gcp-prod,hetzner-prod,hetzner-prod-apps --post --pr 7 --out plan-report.md"] });
 });
 
 test("drift: scheduled and manual; issues written only by the job that needs to", () => {

@@ -23,8 +23,9 @@ export interface ServerEngine {
 /**
  * The Docker engines of a Hetzner environment's servers, in the containers' stack: their ssh addresses
  * and host keys read from the machines' stack's state (MACHINE_OUTPUTS), one DockerHost each, with the
- * same networks as a Docker host of the Docker target; and Object Storage, where that stack made the buckets. The data server runs Postgres, Redis, the backups,
- * the release command and the workers; each app server, a replica and its proxy.
+ * same networks as a Docker host of the Docker target; and Object Storage, where that stack made the
+ * buckets. The data server runs Postgres, Redis, the backups, the release command and the workers; each
+ * app server, a replica and its proxy.
  */
 export class HetznerHosts extends Construct {
   /** The machines' stack's outputs. */
@@ -61,6 +62,7 @@ export class HetznerHosts extends Construct {
     return this.data ?? this.apps[0];
   }
 
+  /** One of the machines' stack's outputs (MACHINE_OUTPUTS). */
   output(name: string): string {
     return this.machines.getString(name);
   }

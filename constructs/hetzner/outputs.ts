@@ -1,7 +1,7 @@
 /**
- * The outputs of a Hetzner environment's machines' stack that its containers' stack reads (by name, from its state): per host, the Docker
- * engine's ssh URL and the known_hosts line pinning it; where users reach the service; where the
- * buckets are. A stand-in for the machines (the tests' servers) gives the same outputs.
+ * The outputs of a Hetzner environment's machines' stack that its containers' stack reads (by name, from
+ * its state): per server, its Docker engine's ssh URL and the known_hosts line pinning it; where users
+ * reach the service; where the buckets are. Stand-ins for the machines (the tests') give the same outputs.
  */
 export const MACHINE_OUTPUTS = {
   ssh: (host: string) => `${host.replace(/-/g, "_")}_ssh`,
