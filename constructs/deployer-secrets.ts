@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { DataPortableDeployerSecret } from "../.gen/providers/portable/data-portable-deployer-secret";
 import { PortableProvider } from "../.gen/providers/portable/provider";
-import { Environment } from "../lib/environment";
+import { Environment, SecretRef } from "../lib/environment";
 
 /**
  * The app's secrets (`service.secrets`), read when Terraform plans from the deployer's environment
@@ -14,11 +14,15 @@ export function deployerSecrets(scope: Construct, env: Environment): Record<stri
   const entries = Object.entries(env.service.secrets);
   if (entries.length === 0) return {};
   const secrets = new Construct(scope, "deployer-secrets");
-  const provider = portableProvider(scope);
-  return Object.fromEntries(entries.map(([name, ref]) => {
-    const secret = new DataPortableDeployerSecret(secrets, name, { provider, variable: ref.env, usedBy: `${env.file}: service.secrets.${name}` });
-    return [name, secret.value];
-  }));
+  return Object.fromEntries(entries.map(([name, ref]) => [name, deployerSecret(secrets, name, ref, `${env.file}: service.secrets.${name}`)]));
+}
+
+/**
+ * One secret of the deployer's, read the same way (a backup key, an off-site store's keys): a reference
+ * to its value; `usedBy` (file: field) is what a missing variable's error names.
+ */
+export function deployerSecret(scope: Construct, id: string, ref: SecretRef, usedBy: string): string {
+  return new DataPortableDeployerSecret(scope, id, { provider: portableProvider(scope), variable: ref.env, usedBy }).value;
 }
 
 /** The stack's `portable` provider (it takes no configuration), made on first use. */

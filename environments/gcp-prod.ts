@@ -9,7 +9,8 @@ export default defineEnvironment({
   database: { size: "db-custom-1-3840", storageGb: 20, postgres: 16, availability: "REGIONAL" },
   bucket: { versioning: true, location: "EU" },
   dns: { provider: "gcp", zone: "acme.eu", record: "api" },
-  backups: { retentionDays: 30, schedule: "daily" },
+  // Cloud SQL's backups in the EU multi-region (they outlive europe-west3), the bucket copied daily to a bucket there.
+  backups: { retentionDays: 30, schedule: "daily", offsite: { location: "EU" } },
   ci: { githubRepository: "acme/backend" }, // keyless GitHub Actions: see "CI on GitHub" in the README
   protect: true,
   state: { backend: "gcs", bucket: "acme-prod-tfstate", location: "europe-west3", prefix: "gcp-prod" },

@@ -9,7 +9,8 @@ export default defineEnvironment({
   database: { size: "cx33", storageGb: 40, postgres: 15 },
   bucket: { name: "acme-prod-data", versioning: true },
   dns: { provider: "hetzner", zone: "acme.de", record: "api" },
-  backups: { retentionDays: 30, schedule: "daily" },
+  // Dumps encrypted with a key only the deployer holds; copies off-site in Object Storage in hel1 (the default).
+  backups: { retentionDays: 30, schedule: "daily", encryptionKey: { env: "HETZNER_PROD_BACKUP_KEY" } },
   network: { cidr: "10.10.0.0/16", adminCidrs: ["198.51.100.0/24"] },
   sshKeys: ["ops"],
   // The project's images (npm run images), on the servers before a deploy: README "The Hetzner target".

@@ -14,7 +14,20 @@ export default defineEnvironment({
   database: { postgres: 15 },
   bucket: { versioning: false },
   dns: { provider: "hetzner", zone: "example.de", record: "api" },
-  backups: { retentionDays: 14, schedule: "daily" },
+  // Without an off-site copy the backups would share the VPS's fate: they also go, encrypted, to
+  // Object Storage in Helsinki, with the dumps' key and the store's keys in the deployer's variables.
+  backups: {
+    retentionDays: 14,
+    schedule: "daily",
+    encryptionKey: { env: "VPS_BACKUP_KEY" },
+    offsite: {
+      endpoint: "https://hel1.your-objectstorage.com",
+      bucket: "example-vps-offsite",
+      location: "hel1",
+      accessKeyId: { env: "VPS_OFFSITE_ACCESS_KEY_ID" },
+      secretAccessKey: { env: "VPS_OFFSITE_SECRET_ACCESS_KEY" },
+    },
+  },
   protect: true,
   // State (it holds the generated passwords) in a private, versioned Hetzner Object Storage bucket.
   state: { backend: "s3", bucket: "example-tfstate", location: "fsn1", key: "vps/terraform.tfstate" },

@@ -1,8 +1,8 @@
 /*
  * npm run app-secrets -- <stack>   (CI: the cloud-credentials action runs it)
  *
- * Puts the app's secrets that <stack>'s environment file names (`service.secrets`: SECRET_KEY from
- * ACME_SECRET_KEY) where the next steps read them: each named variable, taken from the job's secrets
+ * Puts the secrets that <stack>'s environment file names (`service.secrets`: SECRET_KEY from
+ * ACME_SECRET_KEY; the backups' encryptionKey and off-site keys) where the next steps read them: each named variable, taken from the job's secrets
  * (SECRETS_JSON, the workflow's `toJSON(secrets)`), into $GITHUB_ENV. Only those: the job's other
  * secrets stay out of the environment. One the job lacks stays unset, so a plan or drift check reports
  * the stack "not checked" and a deploy fails naming it. Values are never printed (GitHub masks them too).
@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadEnvironments, stacksOf } from "../lib/environment";
+import { deployerVariables, loadEnvironments, stacksOf } from "../lib/environment";
 import { runCli } from "./lib/cli";
 import { PROJECT_ROOT } from "./lib/paths";
 
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const environments = loadEnvironments(process.env.ENVIRONMENTS_DIR ?? join(PROJECT_ROOT, "environments"));
   const env = environments.find((e) => stacksOf(e).some((s) => s.name === stack));
   if (!env) throw new Error(`no environment "${stack}"; there are: ${environments.map((e) => e.name).join(", ")}`);
-  for (const variable of [...new Set(Object.values(env.service.secrets).map((ref) => ref.env))].sort()) {
+  for (const variable of deployerVariables(env)) {
     const value = secrets[variable];
     if (typeof value !== "string" || value === "") {
       console.log(`${variable}: not among this job's secrets; left unset`);

@@ -1,10 +1,13 @@
 /**
- * Backups of a Docker environment, on demand, through its backup sidecar:
- *   npm run backup  -- <env> [--list]         dump the database into the backup bucket now (or list dumps)
- *   npm run restore -- <env> [--from <key>]   restore the newest dump, or the one named
+ * Backups of a Docker or Hetzner environment, on demand, through its backup sidecar:
+ *   npm run backup  -- <env> [--list]                       dump the database now, copy it off-site and verify
+ *                                                           it (as the schedule does), or list the dumps
+ *   npm run restore -- <env> [--from <key>] [--from-offsite] restore the newest dump, or the one named; with
+ *                                                           --from-offsite, from the off-site copy: the
+ *                                                           database and the data bucket (a lost host)
  * A restore replaces the live database, so it first takes a safety dump of the database as it is
- * (the sidecar's `backup now`: same bucket, same retention as any dump) and restores only once that
- * dump is stored. It prints the safety dump's key: `--from <that key>` undoes the restore.
+ * (the sidecar's `backup now`: same bucket, same retention as any dump, not copied off-site) and restores
+ * only once that dump is stored. It prints the safety dump's key: `--from <that key>` undoes the restore.
  * Works against the environment's own engine (local socket or ssh://), like Terraform does; on Hetzner,
  * against its data server's, over ssh with the host key pinned, both read from the machines' stack's
  * outputs (its state, through `terraform output` in cdktf.out/stacks/<env>).
@@ -22,18 +25,19 @@ import { init, lastLines, OUT_DIR, terraform } from "./lib/stack-runner";
 import { runCli } from "./lib/cli";
 import { PROJECT_ROOT } from "./lib/paths";
 
-const OPTIONS = { from: { type: "string" }, list: { type: "boolean" } } as const;
+const OPTIONS = { from: { type: "string" }, "from-offsite": { type: "boolean" }, list: { type: "boolean" } } as const;
 type Option = keyof typeof OPTIONS;
 
-// Each mode takes only its own option: `restore --list` once restored the newest dump while its
+// Each mode takes only its own options: `restore --list` once restored the newest dump while its
 // user wanted to see the dumps first.
-const MODES: Record<"backup" | "restore", { usage: string; option: Option; allowed: string }> = {
-  backup: { usage: "npm run backup -- <env> [--list]", option: "list", allowed: "--list" },
-  restore: { usage: "npm run restore -- <env> [--from <object-key>]", option: "from", allowed: "--from <object-key>" },
+const MODES: Record<"backup" | "restore", { usage: string; options: readonly Option[]; allowed: string }> = {
+  backup: { usage: "npm run backup -- <env> [--list]", options: ["list"], allowed: "its only option is --list" },
+  restore: { usage: "npm run restore -- <env> [--from <object-key>] [--from-offsite]", options: ["from", "from-offsite"], allowed: "its options are --from <object-key> and --from-offsite" },
 };
 /** Where the other mode's option belongs, for the usage error. */
 const ELSEWHERE: Record<Option, string> = {
   from: "to restore a dump: npm run restore -- <env> --from <object-key>",
+  "from-offsite": "to restore from the off-site copy: npm run restore -- <env> --from-offsite",
   list: "to see the dumps first: npm run backup -- <env> --list",
 };
 type Mode = keyof typeof MODES;
@@ -42,21 +46,40 @@ const mode = process.argv[2];
 
 async function main(): Promise<void> {
   if (mode !== "backup" && mode !== "restore") throw new Error(`unknown mode "${mode}"; expected backup or restore (npm run backup / npm run restore)`);
-  const { name, from, list } = parse(mode, process.argv.slice(3));
+  const { name, from, list, "from-offsite": fromOffsite } = parse(mode, process.argv.slice(3));
   const env = containerEnvironment(name);
   const backup = sidecar(env, await dockerCommand(env));
-  if (mode === "backup") await backup([list ? "list" : "now"]);
-  else await restore(env, backup, from);
+  if (mode === "backup" && list) await showDumps(env, backup);
+  // What the schedule does: the dump, its off-site copy, its verification, the result recorded.
+  else if (mode === "backup") await backup(["run"]);
+  else await restore(env, backup, { from, offsite: fromOffsite === true });
+}
+
+/** The dumps with their verification, the off-site ones too, and how the last run (scheduled or not) went. */
+async function showDumps(env: ContainerEnvironment, backup: Sidecar): Promise<void> {
+  console.log(`Dumps in ${env.name}'s backup bucket (key, bytes, time, verification):`);
+  await backup(["list"]);
+  if (hasOffsite(env)) {
+    console.log("Off-site copies:");
+    await backup(["list", "--offsite"]);
+  }
+  console.log(`Last run: ${await backup(["status"], "capture")}`);
+}
+
+/** Whether the sidecar copies off-site: a store the file names, or (on Hetzner, by default) the machines' stack's. */
+function hasOffsite(env: ContainerEnvironment): boolean {
+  const offsite = env.backups?.offsite;
+  return env.provider === "hetzner" ? offsite !== false : offsite !== undefined;
 }
 
 /** The arguments of a mode; anything else (another mode's option included) is a usage error, before anything runs. */
-function parse(mode: Mode, args: string[]): { name: string; from?: string; list?: boolean } {
-  const { usage, option, allowed } = MODES[mode];
+function parse(mode: Mode, args: string[]): { name: string; from?: string; list?: boolean; "from-offsite"?: boolean } {
+  const { usage, options, allowed } = MODES[mode];
   // A first, lenient pass names an unknown option in our own words, not parseArgs' generic ones.
   for (const token of parseArgs({ args, strict: false, allowPositionals: true, tokens: true }).tokens) {
-    if (token.kind === "option" && token.name !== option) {
+    if (token.kind === "option" && !(options as readonly string[]).includes(token.name)) {
       const hint = Object.hasOwn(ELSEWHERE, token.name) ? ELSEWHERE[token.name as Option] : undefined;
-      throw new Error(`${mode} does not take ${token.rawName}; its only option is ${allowed}${hint ? ` (${hint})` : ""}\nusage: ${usage}`);
+      throw new Error(`${mode} does not take ${token.rawName}; ${allowed}${hint ? ` (${hint})` : ""}\nusage: ${usage}`);
     }
   }
   let parsed;
@@ -89,28 +112,36 @@ function sidecar(env: ContainerEnvironment, docker: string[]): Sidecar {
 
 /**
  * Safety dump, then restore. No confirmation prompt: the safety dump makes a restore undoable, and
- * the command stays the same whether a person or a script runs it.
+ * the command stays the same whether a person or a script runs it. From off-site, the data bucket is
+ * put back too (it becomes exactly the copy's objects): the way back after losing the whole host.
  */
-async function restore(env: ContainerEnvironment, backup: Sidecar, from: string | undefined): Promise<void> {
+async function restore(env: ContainerEnvironment, backup: Sidecar, source: { from?: string; offsite: boolean }): Promise<void> {
+  if (source.offsite && !hasOffsite(env)) throw new Error(`${env.file}: backups.offsite: this environment keeps no off-site copy to restore from`);
+  const where = source.offsite ? ["--offsite"] : [];
   // Which dump to restore is settled first: once the safety dump is stored it is the newest one,
   // and "the newest" would then be the database as it is now. A mistyped --from fails here, too.
-  const target = await backup(["resolve", ...(from ? [from] : [])], "capture");
+  const target = await backup(["resolve", ...where, ...(source.from ? [source.from] : [])], "capture");
   let safety: string;
   try {
-    // --keep: this dump's retention must not delete the one about to be restored.
-    safety = await backup(["now", "--keep", target], "capture");
+    // --keep: this dump's retention must not delete the one about to be restored. --no-offsite: the
+    // database as it was before is no off-site copy (it would become the newest one there).
+    safety = await backup(["now", "--keep", target, "--no-offsite"], "capture");
   } catch (err) {
     throw new Error(`${(err as Error).message}\nThe safety dump of the current database failed, so nothing was restored: the database is unchanged.`);
   }
   console.log(`Safety dump of ${env.name}'s database as it was before this restore: ${safety}`);
-  console.log(`Restoring ${target} over it...`);
+  console.log(`Restoring ${target}${source.offsite ? " from the off-site copy" : ""} over it...`);
   try {
-    await backup(["restore", target]);
+    await backup(["restore", ...where, target]);
   } catch (err) {
     throw new Error(`${(err as Error).message}\nThe restore runs in one transaction, so the database is as it was; its safety dump is ${safety}.`);
   }
   console.log(`Restored ${target} into ${env.name}'s database.`);
-  console.log(`To undo: npm run restore -- ${env.name} --from ${safety}`);
+  if (source.offsite && env.bucket) {
+    await backup(["restore-objects"]);
+    console.log(`Restored the objects of ${env.name}'s bucket from the off-site copy.`);
+  }
+  console.log(`To undo the database's restore: npm run restore -- ${env.name} --from ${safety}`);
 }
 
 function lastLine(text: string): string {

@@ -5,10 +5,11 @@
  * their real state. Per stack it writes <out>/<stack>/result.json, plan.json (redacted) and plan.txt,
  * the input of `npm run plan-report` (the pull-request comment). A stack whose credentials are missing
  * is "not checked"; when synth fails, every stack is "failed" with synth's error. Exit: 0 every stack
- * planned, 1 any stack failed or was not checked.
+ * planned, 1 any stack failed or was not checked. Warns about backups that would share the host's fate.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { environmentWarnings } from "../lib/environment";
 import { runCli } from "./lib/cli";
 import { missingCredentials } from "./lib/credentials";
 import { planTextOf } from "./lib/plan-output";
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  for (const env of new Set(stacks.map((stack) => stack.env))) for (const warning of environmentWarnings(env)) console.warn(`warning: ${warning}`);
   const results = await forEachStack(stacks, concurrency, (stack) => planStack(stack, outDir));
   for (const result of results) console.log(`${result.stack}: ${summaryOf(outDir, result)}`);
   console.log(`\nplans written to ${outDir}`);

@@ -86,7 +86,7 @@ test("a database's dumps are exactly <db>-<timestamp>.dump: retention and `newes
   const now = backup(["now"]);
   expect(now.code).toBe(0);
   expect(now.stdout).toMatch(/^backups\/app-\d{8}T\d{6}Z\.dump$/);
-  expect(now.stderr).toContain(`deleted backups/app-${OLD}.dump (older than 7 days)`);
+  expect(now.stderr).toContain(`deleted backups/app-${OLD}.dump from s3://${BUCKET}/backups/ (older than 7 days)`);
   expect(listed()).toEqual([`backups/app-staging-${OLD}.dump`, now.stdout, `backups/app-staging-${later}.dump`]);
   expect(backup(["resolve"])).toMatchObject({ code: 0, stdout: now.stdout });
 });
@@ -110,7 +110,7 @@ test("`resolve KEY` names the key restore would read, in any of its spellings, a
   expect(backup(["resolve", base]).stdout).toBe(key);
   expect(backup(["resolve", `s3://${BUCKET}/${key}`]).stdout).toBe(key);
   expect(backup(["resolve", "backups/app-20200103T000000Z.dump"])).toMatchObject({
-    code: 1, stdout: "", stderr: expect.stringContaining(`no dump s3://${BUCKET}/backups/app-20200103T000000Z.dump`),
+    code: 1, stdout: "", stderr: expect.stringContaining(`no dump backups/app-20200103T000000Z.dump in s3://${BUCKET}/backups/`),
   });
   // restore checks the same way, before touching the database
   expect(backup(["restore", "app-20200103T000000Z.dump"])).toMatchObject({ code: 1, stderr: expect.stringContaining("no dump") });
@@ -138,10 +138,39 @@ test("npm run restore: refuses --list, takes a safety dump before restoring, and
   const safety = /as it was before this restore: (backups\/app-\d{8}T\d{6}Z\.dump)/.exec(restored.stdout)?.[1];
   expect(safety).toBeDefined();
   expect(safety).not.toBe(key);
-  expect(restored.stdout).toContain(`To undo: npm run restore -- ${ENV} --from ${safety}`);
+  expect(restored.stdout).toContain(`To undo the database's restore: npm run restore -- ${ENV} --from ${safety}`);
   expect(listed()).toEqual(expect.arrayContaining([key, safety]));
 
   // The safety dump holds the database as it was: restoring it undoes the restore.
   expect(npmScript("restore", ["--from", safety!]).exitCode).toBe(0);
   expect(notes()).toBe("live");
+});
+
+test("`verify` restores a dump into a scratch database and records what came back; a corrupted one fails, is marked, and makes the sidecar unhealthy", () => {
+  psql(names.postgres, "CREATE TABLE IF NOT EXISTS verified (id int PRIMARY KEY)");
+  psql(names.postgres, "INSERT INTO verified SELECT generate_series(1, 250) ON CONFLICT DO NOTHING");
+  // `run` is what the schedule (and npm run backup) does: the dump, then its verification, recorded.
+  const good = backup(["run"]);
+  expect(good.code).toBe(0);
+  const key = good.stdout.split("\n").pop()!;
+  expect(good.stderr).toMatch(new RegExp(`verified ${key}: \\d+ tables \\d+ rows`));
+  const line = (k: string) => backup(["list"]).stdout.split("\n").find((l) => l.startsWith(`${k} `));
+  expect(line(key)).toMatch(/ verified\(\d+,tables,\d+,rows,/);
+  // the rows of every table, as the scratch database held them: at least the 250 just written
+  expect(Number(/verified\(\d+,tables,(\d+),rows/.exec(line(key)!)![1])).toBeGreaterThanOrEqual(250);
+  expect(backup(["health"]).code).toBe(0);
+  expect(backup(["status"]).stdout).toMatch(new RegExp(`^ok \\S+ ${key}$`));
+  // the scratch database is gone again
+  expect(psql(names.postgres, "SELECT count(*) FROM pg_database WHERE datname = 'app_verify'")).toBe("0");
+
+  // Where a dump should be, bytes that do not restore (bit rot, a cut-off upload).
+  const truncated = `app-${new Date(Date.now() + 7_200_000).toISOString().replace(/[-:]|\.\d+/g, "")}.dump`;
+  putDump(truncated);
+  const bad = backup(["verify", truncated]);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain(`VERIFICATION FAILED for backups/${truncated}: did-not-restore`);
+  expect(line(`backups/${truncated}`)).toMatch(/ FAILED\(did-not-restore/);
+  expect(line(key)).toMatch(/ verified\(/);
+  expect(backup(["health"])).toMatchObject({ code: 1, stderr: expect.stringContaining(`failed`) });
+  expect(backup(["status"]).stdout).toContain(`verification of backups/${truncated}`);
 });

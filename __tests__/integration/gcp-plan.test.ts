@@ -8,7 +8,7 @@ import { byType, offlinePlan, PlannedResource, synthApp, terraformOk } from "./h
 const { outdir, result } = synthApp();
 const plan = (stack: string) => offlinePlan(join(outdir, "stacks", stack), { GOOGLE_OAUTH_ACCESS_TOKEN: "dummy-access-token" });
 
-/** The API each resource type of the stacks is made through: a new type must be added here. */
+/** The API each resource type (and data source) of the stacks is made through: a new type must be added here. */
 const API_OF_TYPE: Record<string, string> = {
   google_compute_network: "compute", google_compute_subnetwork: "compute", google_compute_global_address: "compute",
   google_compute_firewall: "compute", google_compute_region_network_endpoint_group: "compute", google_compute_backend_service: "compute",
@@ -20,6 +20,7 @@ const API_OF_TYPE: Record<string, string> = {
   google_service_account: "iam", google_service_account_iam_member: "iam", google_iam_workload_identity_pool: "iam", google_iam_workload_identity_pool_provider: "iam",
   google_project_iam_member: "cloudresourcemanager", google_dns_managed_zone: "dns", google_dns_record_set: "dns",
   google_storage_bucket: "storage", google_storage_bucket_iam_member: "storage", google_storage_hmac_key: "storage",
+  google_storage_transfer_job: "storagetransfer", google_storage_transfer_project_service_account: "storagetransfer", // a data source
 };
 
 /** What each resource waits for before Terraform creates it: everything reachable in `terraform graph`. */
@@ -37,8 +38,8 @@ function prerequisites(stackDir: string): Map<string, Set<string>> {
 beforeAll(() => expect(result.exitCode).toBe(0));
 
 describe.each([
-  ["gcp-staging", { protect: false }],
-  ["gcp-prod", { protect: true }],
+  ["gcp-staging", { protect: false, backups: "europe-west3", offsite: undefined }],
+  ["gcp-prod", { protect: true, backups: "eu", offsite: "EU" }],
 ] as const)("%s plans with the real google provider", (stack, expected) => {
   let resources: PlannedResource[];
   let synthesized: any; // the stack's cdk.tf.json
@@ -59,20 +60,51 @@ describe.each([
     expect(byType(resources, "google_project_service").map((s) => s.values.service)).toEqual(expect.arrayContaining(["run.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]));
   });
 
-  test("Cloud SQL: no public IP, TLS required, backups with point-in-time recovery in the EU", () => {
+  test("Cloud SQL: no public IP, TLS required, backups with point-in-time recovery in the EU (off-site in gcp-prod)", () => {
     const sql = one("google_sql_database_instance");
     const settings = sql.settings[0];
     expect(settings.ip_configuration[0]).toMatchObject({ ipv4_enabled: false, ssl_mode: "ENCRYPTED_ONLY" });
     expect(settings.ip_configuration[0].authorized_networks ?? []).toEqual([]);
-    expect(settings.backup_configuration[0]).toMatchObject({ enabled: true, point_in_time_recovery_enabled: true, location: "europe-west3" });
+    expect(settings.backup_configuration[0]).toMatchObject({ enabled: true, point_in_time_recovery_enabled: true, location: expected.backups });
     expect(settings.maintenance_window[0]).toMatchObject({ day: 7, hour: 3 });
     expect({ terraform: sql.deletion_protection, api: settings.deletion_protection_enabled }).toEqual({ terraform: expected.protect, api: expected.protect });
   });
 
   test("the bucket: uniform access, public access prevention, versioning, lifecycle", () => {
-    const bucket = one("google_storage_bucket");
-    expect(bucket).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: "enforced", versioning: [{ enabled: true }] });
-    expect(bucket.lifecycle_rule[0].action[0].type).toBe("Delete");
+    const buckets = byType(resources, "google_storage_bucket");
+    expect(buckets).toHaveLength(expected.offsite ? 2 : 1);
+    for (const { values: bucket } of buckets) {
+      expect(bucket).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: "enforced", versioning: [{ enabled: true }] });
+      expect(bucket.lifecycle_rule[0]).toMatchObject({ action: [{ type: "Delete" }], condition: [expect.objectContaining({ with_state: "ARCHIVED" })] });
+    }
+  });
+
+  test("the data bucket's objects copied off-site (gcp-prod): a bucket in EU, a daily transfer job that deletes what is gone, the agent's grants", () => {
+    const jobs = byType(resources, "google_storage_transfer_job");
+    if (!expected.offsite) {
+      expect(jobs).toEqual([]);
+      return;
+    }
+    const source = `acme-prod-4711-${stack}-data`;
+    const copy = byType(resources, "google_storage_bucket").find((b) => b.values.name === `${source}-offsite`)!.values;
+    expect(copy).toMatchObject({ location: expected.offsite, force_destroy: false, labels: { environment: stack } });
+    expect(copy.lifecycle_rule[0].condition[0]).toMatchObject({ days_since_noncurrent_time: 30 });
+    const job = one("google_storage_transfer_job");
+    expect(job.transfer_spec[0]).toMatchObject({
+      gcs_data_source: [{ bucket_name: source }],
+      gcs_data_sink: [{ bucket_name: `${source}-offsite` }],
+      transfer_options: [expect.objectContaining({ delete_objects_unique_in_sink: true })],
+    });
+    expect(job.transfer_spec[0].transfer_options[0].delete_objects_from_source_after_transfer ?? false).toBe(false);
+    expect(job.schedule[0]).toMatchObject({ repeat_interval: "86400s", schedule_start_date: [{ year: 2025, month: 1, day: 5 }] });
+    // The agent's email is read from the API at apply (offline here), so its grants are read in the configuration.
+    const agent = Object.keys(synthesized.data.google_storage_transfer_project_service_account);
+    expect(agent).toHaveLength(1);
+    const grants = Object.values<any>(synthesized.resource.google_storage_bucket_iam_member)
+      .filter((m) => m.member === `\${data.google_storage_transfer_project_service_account.${agent[0]}.member}`);
+    expect(grants.map((m) => m.role).sort()).toEqual(["roles/storage.legacyBucketReader", "roles/storage.legacyBucketWriter", "roles/storage.objectViewer"]);
+    const planned = byType(resources, "google_storage_bucket_iam_member").map((m) => `${m.values.bucket} ${m.values.role}`);
+    expect(planned).toEqual(expect.arrayContaining([`${source} roles/storage.objectViewer`, `${source} roles/storage.legacyBucketReader`, `${source}-offsite roles/storage.legacyBucketWriter`]));
   });
 
   test("Cloud Run: own service account, probes on the health path, private egress, secrets from Secret Manager", () => {
@@ -114,7 +146,8 @@ describe.each([
     const accounts = byType(resources, "google_service_account").map((a) => a.values.account_id);
     expect(accounts).toEqual(expect.arrayContaining([`${stack}-ci-plan`, `${stack}-ci-deploy`]));
     const roles = (account: string) => byType(resources, "google_project_iam_member").filter((m) => m.address.includes(`ci_${account}-`)).map((m) => m.values.role);
-    expect(roles("plan").sort()).toEqual(["roles/iam.securityReviewer", "roles/viewer"]);
+    // With the off-site copy, plans read its transfer job too (storagetransfer.viewer: read-only).
+    expect(roles("plan").sort()).toEqual(["roles/iam.securityReviewer", ...(expected.offsite ? ["roles/storagetransfer.viewer"] : []), "roles/viewer"]);
     // Refreshing a secret version reads it: the plan identity may read each of this stack's secrets, and no other.
     const secrets = byType(resources, "google_secret_manager_secret");
     const planReads = byType(resources, "google_secret_manager_secret_iam_member").filter((m) => m.address.includes(".ci_plan-reads-"));

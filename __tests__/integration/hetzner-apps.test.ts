@@ -28,6 +28,7 @@ const NETWORK = "hzapps-test-private";
 const S3 = "hzapps-test-objectstorage";
 const S3_KEYS = { access: randomBytes(10).toString("hex"), secret: randomBytes(20).toString("hex") };
 const SECRET = `hzapps-secret-${randomBytes(12).toString("hex")}`;
+const BACKUP_KEY = randomBytes(32).toString("base64");
 
 const work = mkdtempSync(join(tmpdir(), "hzapps-test-"));
 const envDir = join(work, "environments");
@@ -50,7 +51,8 @@ function writeEnvironment(version: string): void {
     database: { postgres: 15 },
     bucket: { versioning: false },
     cache: { engine: "redis" },
-    backups: { retentionDays: 7, schedule: "daily" },
+    // Off-site copies go to the machines' stack's bucket in another location (here the same stand-in S3 server).
+    backups: { retentionDays: 7, schedule: "daily", encryptionKey: { env: "HZAPPS_BACKUP_KEY" } },
     network: { cidr: CIDR },
     images: { postgres: localImages.postgres, proxy: localImages.proxy, backup: localImages.backup, cache: localImages.cache },
     protect: false,
@@ -69,6 +71,8 @@ function writeMachinesState(knownHosts: { data: string; app: string }): void {
     [MACHINE_OUTPUTS.serviceUrl]: url,
     [MACHINE_OUTPUTS.objectStorageEndpoint]: `http://${S3_IP}:7070`,
     [MACHINE_OUTPUTS.objectStorageRegion]: "fsn1",
+    [MACHINE_OUTPUTS.offsiteEndpoint]: `http://${S3_IP}:7070`,
+    [MACHINE_OUTPUTS.offsiteRegion]: "fsn1",
   };
   writeFileSync(statePath, JSON.stringify({
     version: 4, terraform_version: "1.10.0", serial: 1, lineage: "hzapps-test-machines", resources: [],
@@ -79,6 +83,7 @@ function writeMachinesState(knownHosts: { data: string; app: string }): void {
 const env = () => ({
   CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", ENVIRONMENTS_DIR: envDir, CDKTF_OUTDIR: outDir, ...data.env,
   TF_VAR_object_storage_access_key: S3_KEYS.access, TF_VAR_object_storage_secret_key: S3_KEYS.secret, HZAPPS_SECRET_KEY: SECRET,
+  HZAPPS_BACKUP_KEY: BACKUP_KEY,
 });
 // Only the containers' stack: its dependency, the machines' stack, is the stand-ins.
 const cdktf = (args: string[]) => execa("npx", ["cdktf", ...args, "--output", outDir], { cwd: ROOT, reject: false, timeout: 1_200_000, env: env() });
@@ -102,6 +107,11 @@ beforeAll(async () => {
   const s3 = await local(["run", "-d", "--name", S3, "--network", NETWORK, "--ip", S3_IP, "-e", `ROOT_ACCESS_KEY=${S3_KEYS.access}`,
     "-e", `ROOT_SECRET_KEY=${S3_KEYS.secret}`, "-e", "VGW_REGION=fsn1", localImages.objectstore]);
   if (s3.exitCode !== 0) throw new Error(`starting the S3 server: ${s3.stderr}`);
+  // The off-site bucket, as the machines' stack makes it (the data and backup buckets the sidecar and the release make).
+  const offsite = await local(["run", "--rm", "--network", NETWORK, "-e", `S3_ENDPOINT=http://${S3_IP}:7070`, "-e", "S3_REGION=fsn1", "-e", "S3_BUCKET=hzapps-data-offsite",
+    "-e", `S3_ACCESS_KEY_ID=${S3_KEYS.access}`, "-e", `S3_SECRET_ACCESS_KEY=${S3_KEYS.secret}`,
+    "--entrypoint", "sh", localImages.backup, "-c", "for i in $(seq 60); do backup ensure-bucket && exit 0; sleep 1; done; exit 1"]);
+  if (offsite.exitCode !== 0) throw new Error(`creating the off-site bucket: ${offsite.stderr}`);
   // What runs where: the data server runs Postgres, Redis, the backups and the release; the app server, a replica and its proxy.
   await data.loadImages([localImages.postgres, localImages.cache, localImages.backup, localImages.app], { timeoutMs: 600_000 });
   await app.loadImages([localImages.app, localImages.proxy], { timeoutMs: 600_000 });
@@ -160,8 +170,14 @@ test("a second plan shows no changes", async () => {
   expect(plan.exitCode).toBe(0);
 });
 
-test("backups go to Object Storage: a row survives a backup, a dropped table and a restore (npm run backup / restore, on the data server)", async () => {
+test("backups go to Object Storage, encrypted, and off-site: a row survives a backup, a dropped table and a restore (npm run backup / restore, on the data server)", async () => {
   await backupRestoreDrill(ENV, npmRun, psql);
+  const listed = await npmRun("backup", [ENV, "--list"]);
+  expect(listed.exitCode).toBe(0);
+  // verified where it was made, and copied to the off-site bucket
+  expect(listed.stdout).toMatch(/backups\/app-\d{8}T\d{6}Z\.dump \d+ .* verified\(/);
+  expect(listed.stdout).toMatch(/Off-site copies:\nbackups\/app-\d{8}T\d{6}Z\.dump \d+ /);
+  expect(listed.stdout).toMatch(/Last run: ok /);
 });
 
 test("a release drops no request and touches neither Postgres nor Redis", async () => {

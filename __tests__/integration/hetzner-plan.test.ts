@@ -140,6 +140,18 @@ describe.each([
     for (const place of places) expect(judgeLocation(RESIDENCY_POLICIES.eu, LOCATION_TABLES.hetzner, place).allowed).toBe(true);
   });
 
+  test("off-site backups: a bucket in another EU location (hel1; the servers are elsewhere), where the data server's sidecar copies, encrypted", () => {
+    const offsite = byType(resources, "s3_bucket").filter((b) => (b.values.bucket as string).endsWith("-offsite"));
+    expect(offsite).toHaveLength(1);
+    const there = (machines.provider.s3 as any[]).find((p) => p.alias === "offsite");
+    expect(there).toMatchObject({ endpoint: "https://hel1.your-objectstorage.com", region: "hel1" });
+    expect(byType(resources, "hcloud_server").map((server) => server.values.location)).not.toContain(there.region);
+    expect(judgeLocation(RESIDENCY_POLICIES["eu-sovereign"], LOCATION_TABLES.hetzner, there.region).allowed).toBe(true);
+    const sidecar = Object.values<any>(apps.resource.docker_container).find((c) => c.labels.some((l: any) => l.value === "backup"));
+    const env = Object.fromEntries((sidecar.env as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+    expect(env).toMatchObject({ OFFSITE_BUCKET: offsite[0].values.bucket, BACKUP_ENCRYPTION_KEY: expect.stringMatching(/^\$\{data\.portable_deployer_secret\./) });
+  });
+
   test("rendered cloud-init passes `cloud-init schema`", () => {
     // user_data holds references resolved at apply; the synthesized text with stand-in values is what is checked.
     for (const { user_data } of servers) {

@@ -16,7 +16,7 @@ const good = `import { defineEnvironment } from ${JSON.stringify(envImport)};
 export default defineEnvironment({
   provider: "hetzner", residency: "eu", location: "fsn1",
   service: { image: "ghcr.io/acme/api:1.4.2", size: "cx23" }, database: { size: "cx23", postgres: 15 },
-  backups: { retentionDays: 7 }, state: { backend: "local" },
+  backups: { retentionDays: 7, encryptionKey: { env: "BACKUP_ENCRYPTION_KEY" } }, state: { backend: "local" },
   images: { postgres: "ghcr.io/acme/postgres:15", proxy: "ghcr.io/acme/proxy:2.8", backup: "ghcr.io/acme/backup:1" },
 });`;
 

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,17 +22,22 @@ const outDir = join(work, "cdktf.out");
 let vps: StandinVps;
 let url: string;
 
-/** The shipped `vps` file pointed at the stand-in: no domain or DNS (no ACME, no Hetzner token here), state in a temporary folder. */
+/**
+ * The shipped `vps` file pointed at the stand-in: no domain or DNS (no ACME, no Hetzner token here), no
+ * off-site store (it is on the internet; offsite-backups.test.ts has a stand-in for one), the dumps still
+ * encrypted; state in a temporary folder.
+ */
 function writeEnvironment(version: string): void {
   mkdirSync(envDir, { recursive: true });
   writeFileSync(join(envDir, `${ENV}.ts`), `import base from ${JSON.stringify(join(ROOT, "environments", "vps"))};
-const { dns: _dns, ...rest } = base;
-export default { ...rest, host: { url: ${JSON.stringify(vps.url)}, bindAddress: "0.0.0.0" },
+const { dns: _dns, backups: { offsite: _offsite, ...backups }, ...rest } = base;
+export default { ...rest, backups, host: { url: ${JSON.stringify(vps.url)}, bindAddress: "0.0.0.0" },
   service: { ...base.service, env: { APP_VERSION: ${JSON.stringify(version)} } },
   state: { backend: "local", path: ${JSON.stringify(join(work, `${ENV}.tfstate`))} } };\n`);
 }
 
-const env = () => ({ CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", ENVIRONMENTS_DIR: envDir, CDKTF_OUTDIR: outDir, ...vps.env });
+const BACKUP_KEY = randomBytes(32).toString("base64");
+const env = () => ({ CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", ENVIRONMENTS_DIR: envDir, CDKTF_OUTDIR: outDir, VPS_BACKUP_KEY: BACKUP_KEY, ...vps.env });
 const cdktf = (args: string[]) => execa("npx", ["cdktf", ...args, "--output", outDir], { cwd: ROOT, reject: false, timeout: 900_000, env: env() });
 const npmRun = (script: string, args: string[]) => execa("npm", ["run", "--silent", script, "--", ...args], { cwd: ROOT, reject: false, env: env() });
 const psql = (sql: string) => vps.docker(["exec", `${ENV}-postgres`, "psql", "-U", "app", "-d", "app", "-v", "ON_ERROR_STOP=1", "-tAc", sql]);

@@ -13,7 +13,9 @@ function run(stack: string, secrets: Record<string, string>) {
   const envDir = join(work, "environments");
   execa.sync("mkdir", [envDir]);
   writeFileSync(join(envDir, "school.ts"), `import base from ${JSON.stringify(join(ROOT, "environments", "local"))};
-export default { ...base, service: { ...base.service, secrets: { SECRET_KEY: { env: "SCHOOL_SECRET_KEY" }, SMTP_PASSWORD: { env: "SCHOOL_SMTP_PASSWORD" } } } };\n`);
+export default { ...base, service: { ...base.service, secrets: { SECRET_KEY: { env: "SCHOOL_SECRET_KEY" }, SMTP_PASSWORD: { env: "SCHOOL_SMTP_PASSWORD" } } },
+  backups: { ...base.backups, encryptionKey: { env: "SCHOOL_BACKUP_KEY" }, offsite: { endpoint: "https://hel1.your-objectstorage.com", bucket: "school-offsite", location: "hel1",
+    accessKeyId: { env: "SCHOOL_OFFSITE_KEY_ID" }, secretAccessKey: { env: "SCHOOL_OFFSITE_SECRET" } } } };\n`);
   const githubEnv = join(work, "github-env");
   writeFileSync(githubEnv, "");
   const result = execa.sync("npx", ["tsx", "scripts/app-secrets.ts", stack], {
@@ -24,11 +26,16 @@ export default { ...base, service: { ...base.service, secrets: { SECRET_KEY: { e
 
 test("exports exactly the stack's variables, multi-line values intact, and names (never prints) what it set or lacks", () => {
   const key = "line one\nline two";
-  const { result, written } = run("school", { SCHOOL_SECRET_KEY: key, HCLOUD_TOKEN: "not-for-the-app", github_token: "x" });
+  const { result, written } = run("school", { SCHOOL_SECRET_KEY: key, SCHOOL_BACKUP_KEY: "backup-key", SCHOOL_OFFSITE_KEY_ID: "id", HCLOUD_TOKEN: "not-for-the-app", github_token: "x" });
   expect(result.exitCode).toBe(0);
   const exported = [...written.matchAll(/^(\w+)<<(EOF_[0-9a-f]{32})\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]]);
-  expect(exported).toEqual([["SCHOOL_SECRET_KEY", key]]);
-  expect(result.stdout).toBe("SCHOOL_SECRET_KEY: set from the job's secrets\nSCHOOL_SMTP_PASSWORD: not among this job's secrets; left unset");
+  // the app's secrets and the backups' (the dumps' key, the off-site store's keys)
+  expect(exported).toEqual([["SCHOOL_BACKUP_KEY", "backup-key"], ["SCHOOL_OFFSITE_KEY_ID", "id"], ["SCHOOL_SECRET_KEY", key]]);
+  expect(result.stdout).toBe([
+    "SCHOOL_BACKUP_KEY: set from the job's secrets", "SCHOOL_OFFSITE_KEY_ID: set from the job's secrets",
+    "SCHOOL_OFFSITE_SECRET: not among this job's secrets; left unset",
+    "SCHOOL_SECRET_KEY: set from the job's secrets", "SCHOOL_SMTP_PASSWORD: not among this job's secrets; left unset",
+  ].join("\n"));
   expect(result.stdout + result.stderr).not.toContain("line one");
 });
 

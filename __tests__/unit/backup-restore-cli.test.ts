@@ -16,9 +16,12 @@ const SAFETY = "backups/app-20250102T030405Z.dump";
 const STUB = `#!/bin/sh
 printf '%s\\n' "$*" >>"$STUB_LOG"
 [ "$6" != "\${STUB_FAIL-}" ] || { echo "backup: error: $6 failed" >&2; exit 1; }
+key=\${7-}
+[ "$key" != --offsite ] || key=\${8-}
 case $6 in
-resolve) echo "backups/\${7:-app-20250101T000000Z.dump}" ;;
+resolve) echo "backups/\${key:-app-20250101T000000Z.dump}" ;;
 now) echo "backup: dumping" >&2; echo "${SAFETY}" ;;
+status) echo "ok 2025-01-02T03:04:05Z ${SAFETY}" ;;
 esac
 `;
 
@@ -48,8 +51,8 @@ describe("each mode takes only its own option, and a wrong one runs nothing", ()
     const result = await run("restore", ["drill", "--list"]);
     expect(result).toEqual({
       code: 1, stdout: "", calls: [],
-      stderr: "npm run restore: restore does not take --list; its only option is --from <object-key> (to see the dumps first: npm run backup -- <env> --list)\n"
-        + "usage: npm run restore -- <env> [--from <object-key>]",
+      stderr: "npm run restore: restore does not take --list; its options are --from <object-key> and --from-offsite (to see the dumps first: npm run backup -- <env> --list)\n"
+        + "usage: npm run restore -- <env> [--from <object-key>] [--from-offsite]",
     });
   });
 
@@ -63,8 +66,8 @@ describe("each mode takes only its own option, and a wrong one runs nothing", ()
   });
 
   test.each([
-    ["restore", ["drill", "--yes"], "restore does not take --yes; its only option is --from <object-key>\n"],
-    ["restore", ["drill", "-l"], "restore does not take -l; its only option is --from <object-key>\n"],
+    ["restore", ["drill", "--yes"], "restore does not take --yes; its options are --from <object-key> and --from-offsite\n"],
+    ["restore", ["drill", "-l"], "restore does not take -l; its options are --from <object-key> and --from-offsite\n"],
     ["restore", ["drill", "--from"], "Option '--from <value>' argument missing"],
     ["restore", ["drill", "--from="], "--from needs an object key"],
     ["restore", ["drill", "staging"], "expected one environment name, got 2"],
@@ -78,10 +81,12 @@ describe("each mode takes only its own option, and a wrong one runs nothing", ()
   });
 });
 
-test("backup runs `backup now`, backup --list runs `backup list`", async () => {
-  expect((await run("backup", ["drill"])).calls).toEqual([`${EXEC} now`]);
+test("backup runs `backup run` (dump, off-site copy, verification); backup --list runs `backup list` and says how the last scheduled run went", async () => {
+  expect((await run("backup", ["drill"])).calls).toEqual([`${EXEC} run`]);
   rmSync(join(work, "calls"));
-  expect((await run("backup", ["drill", "--list"])).calls).toEqual([`${EXEC} list`]);
+  const listed = await run("backup", ["drill", "--list"]);
+  expect(listed.calls).toEqual([`${EXEC} list`, `${EXEC} status`]);
+  expect(listed.stdout).toContain(`Last run: ok 2025-01-02T03:04:05Z ${SAFETY}`);
 });
 
 test("restore settles the dump, takes a safety dump that spares it, then restores it, and says how to undo", async () => {
@@ -89,11 +94,11 @@ test("restore settles the dump, takes a safety dump that spares it, then restore
   expect(result.code).toBe(0);
   expect(result.calls).toEqual([
     `${EXEC} resolve`,
-    `${EXEC} now --keep backups/app-20250101T000000Z.dump`,
+    `${EXEC} now --keep backups/app-20250101T000000Z.dump --no-offsite`,
     `${EXEC} restore backups/app-20250101T000000Z.dump`,
   ]);
   expect(result.stdout).toContain(`Safety dump of drill's database as it was before this restore: ${SAFETY}`);
-  expect(result.stdout).toContain(`To undo: npm run restore -- drill --from ${SAFETY}`);
+  expect(result.stdout).toContain(`To undo the database's restore: npm run restore -- drill --from ${SAFETY}`);
 });
 
 test("restore --from restores the key named (as the sidecar resolves it)", async () => {
@@ -101,7 +106,7 @@ test("restore --from restores the key named (as the sidecar resolves it)", async
   expect(result.code).toBe(0);
   expect(result.calls).toEqual([
     `${EXEC} resolve app-20240101T000000Z.dump`,
-    `${EXEC} now --keep backups/app-20240101T000000Z.dump`,
+    `${EXEC} now --keep backups/app-20240101T000000Z.dump --no-offsite`,
     `${EXEC} restore backups/app-20240101T000000Z.dump`,
   ]);
 });
@@ -109,7 +114,7 @@ test("restore --from restores the key named (as the sidecar resolves it)", async
 test("when the safety dump fails, nothing is restored", async () => {
   const result = await run("restore", ["drill"], { STUB_FAIL: "now" });
   expect(result.code).toBe(1);
-  expect(result.calls).toEqual([`${EXEC} resolve`, `${EXEC} now --keep backups/app-20250101T000000Z.dump`]);
+  expect(result.calls).toEqual([`${EXEC} resolve`, `${EXEC} now --keep backups/app-20250101T000000Z.dump --no-offsite`]);
   expect(result.stderr).toContain("backup: error: now failed");
   expect(result.stderr).toContain("The safety dump of the current database failed, so nothing was restored: the database is unchanged.");
 });
@@ -125,4 +130,34 @@ test("a failed restore names the safety dump", async () => {
   expect(result.code).toBe(1);
   expect(result.calls.map((c) => c.split(" ")[5])).toEqual(["resolve", "now", "restore"]);
   expect(result.stderr).toContain(`its safety dump is ${SAFETY}`);
+});
+
+describe("an environment with off-site copies", () => {
+  beforeEach(() => {
+    const offsite = { endpoint: "https://hel1.your-objectstorage.com", bucket: "drill-offsite", location: "hel1", accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } };
+    writeFileSync(join(work, "drill.ts"), `import base from ${JSON.stringify(join(ROOT, "environments", "local"))};\n`
+      + `export default { ...base, backups: { ...base.backups, encryptionKey: { env: "KEY" }, offsite: ${JSON.stringify(offsite)} } };\n`);
+  });
+
+  test("--list shows the off-site copies too", async () => {
+    expect((await run("backup", ["drill", "--list"])).calls).toEqual([`${EXEC} list`, `${EXEC} list --offsite`, `${EXEC} status`]);
+  });
+
+  test("--from-offsite restores the newest off-site dump, then the data bucket's objects; the safety dump stays on the host", async () => {
+    const result = await run("restore", ["drill", "--from-offsite"]);
+    expect(result.code).toBe(0);
+    expect(result.calls).toEqual([
+      `${EXEC} resolve --offsite`,
+      `${EXEC} now --keep backups/app-20250101T000000Z.dump --no-offsite`,
+      `${EXEC} restore --offsite backups/app-20250101T000000Z.dump`,
+      `${EXEC} restore-objects`,
+    ]);
+    expect(result.stdout).toContain("Restored the objects of drill's bucket from the off-site copy.");
+  });
+});
+
+test("--from-offsite where there is no off-site copy is refused before anything runs", async () => {
+  const result = await run("restore", ["drill", "--from-offsite"]);
+  expect({ code: result.code, calls: result.calls }).toEqual({ code: 1, calls: [] });
+  expect(result.stderr).toContain("backups.offsite: this environment keeps no off-site copy to restore from");
 });

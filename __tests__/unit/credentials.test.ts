@@ -26,8 +26,11 @@ describe("credentials each stack needs before terraform can read its state", () 
     const { HCLOUD_TOKEN: _token, ...keys } = { HCLOUD_TOKEN: "t", TF_VAR_object_storage_access_key: "a", TF_VAR_object_storage_secret_key: "s", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s" };
     expect(missingCredentials(env("hetzner-prod"), { ...keys, HOME: newHome() }, "apps")).toEqual([
       "an ssh identity for the Docker Engines of hetzner-prod's servers (an agent, a key in ~/.ssh or ~/.ssh/config) (SSH_AUTH_SOCK)",
+      "the backups' encryption key (HETZNER_PROD_BACKUP_KEY)",
     ]);
-    expect(missingCredentials(env("hetzner-prod"), { ...keys, HOME: newHome(), SSH_AUTH_SOCK: "/run/agent.sock" }, "apps")).toEqual([]);
+    expect(missingCredentials(env("hetzner-prod"), { ...keys, HOME: newHome(), SSH_AUTH_SOCK: "/run/agent.sock", HETZNER_PROD_BACKUP_KEY: "k" }, "apps")).toEqual([]);
+    // the machines' stack has no sidecar: the key is not its need
+    expect(missingCredentials(env("hetzner-prod"), { ...keys, HCLOUD_TOKEN: "t" })).toEqual([]);
   });
 
   test("gcp: any one of the google credential variables will do", () => {
@@ -35,18 +38,21 @@ describe("credentials each stack needs before terraform can read its state", () 
     expect(missingCredentials(env("gcp-prod"), { GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.x" })).toEqual([]);
   });
 
-  test("docker over ssh with Hetzner DNS and S3 state needs an ssh identity, the DNS token and the state keys", () => {
+  test("docker over ssh with Hetzner DNS, S3 state and off-site backups needs an ssh identity, the DNS token, the state keys and the backups' keys", () => {
     const missing = missingCredentials(env("vps"), { HOME: newHome(), HCLOUD_TOKEN: "t" });
     expect(missing).toEqual([
       expect.stringContaining("an ssh identity for the Docker Engine at ssh://deploy@203.0.113.10"),
       expect.stringContaining("AWS_ACCESS_KEY_ID"),
       expect.stringContaining("AWS_SECRET_ACCESS_KEY"),
+      "the backups' encryption key (VPS_BACKUP_KEY)",
+      "the off-site store's access key (VPS_OFFSITE_ACCESS_KEY_ID)",
+      "the off-site store's secret key (VPS_OFFSITE_SECRET_ACCESS_KEY)",
     ]);
     expect(missing[0]).toContain("SSH_AUTH_SOCK");
   });
 
   test("an ssh agent, a default key or an ssh config satisfies the ssh need", () => {
-    const state = { HCLOUD_TOKEN: "t", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s" };
+    const state = { HCLOUD_TOKEN: "t", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s", VPS_BACKUP_KEY: "k", VPS_OFFSITE_ACCESS_KEY_ID: "i", VPS_OFFSITE_SECRET_ACCESS_KEY: "s" };
     expect(missingCredentials(env("vps"), { ...state, HOME: newHome(), SSH_AUTH_SOCK: "/run/agent.sock" })).toEqual([]);
     for (const file of ["id_ed25519", "config"]) {
       const home = newHome();

@@ -159,7 +159,7 @@ describe("locations name places the way the provider's API does", () => {
     expect(problems({ ...valid, state: { backend: "s3", bucket: "acme-state", location: "eu-central" } }))
       .toContain('state.location: "eu-central" — "eu-central" is a network zone, not a Hetzner Object Storage location; use one of: fsn1, nbg1, hel1');
     const { images: _images, ...hetznerOnly } = valid;
-    const gcp = { ...hetznerOnly, provider: "gcp", location: "europe-west3", project: "acme-test-4711", database: { postgres: 16 } };
+    const gcp = { ...hetznerOnly, provider: "gcp", location: "europe-west3", project: "acme-test-4711", database: { postgres: 16 }, backups: { retentionDays: 7 } };
     expect(validateEnvironment({ ...gcp, bucket: { location: "EUR4" } }, "environments/test-env.ts")).toMatchObject({ bucket: { location: "EUR4" } });
     expect(problems({ ...gcp, location: "EU" })).toContain('location: "EU" — "EU" is a multi-region, not a gcp region; use one of: europe-central2,');
     expect(problems({ ...gcp, bucket: { location: "europe-west3-a" } })).toContain('bucket.location: "europe-west3-a" — "europe-west3-a" is a zone in europe-west3, not a GCS bucket location; use one of:');

@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { DataGoogleStorageTransferProjectServiceAccount } from "@cdktf/provider-google/lib/data-google-storage-transfer-project-service-account";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { PubsubTopic } from "@cdktf/provider-google/lib/pubsub-topic";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
@@ -18,6 +19,13 @@ test("a resource added in code waits for its API too", () => {
   new StorageBucket(stack, "exports", { name: "acme-exports", location: "EU" });
   const json = synth(stack);
   expect(serviceOf(json, json.resource.google_storage_bucket.exports.depends_on)).toEqual(["storage.googleapis.com"]);
+});
+
+test("a data source waits for its API (reading it calls the API); google_storage_transfer_* is storagetransfer's, not storage's", () => {
+  const stack = new BackendStack(Testing.app(), env);
+  new DataGoogleStorageTransferProjectServiceAccount(stack, "transfer-agent", {});
+  const json = synth(stack);
+  expect(serviceOf(json, json.data.google_storage_transfer_project_service_account["transfer-agent"].depends_on)).toEqual(["storagetransfer.googleapis.com"]);
 });
 
 test("a resource type with no known API fails synth, naming it and where to add it", () => {

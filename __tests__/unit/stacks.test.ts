@@ -43,10 +43,11 @@ describe.each(allStacks)("stack %s", (_name, stack) => {
 
   test("holds no secret literals: every secret is a reference to a value generated at apply time", () => {
     const text = JSON.stringify(json);
-    // Generated at apply (random_password) or supplied at plan time as a sensitive variable (TF_VAR_...).
+    // Generated at apply (random_password) or supplied at plan time: a sensitive variable (TF_VAR_...) or
+    // a deployer's variable the file names (providers/portable).
     const secrets = [...text.matchAll(/([A-Z_]*(?:PASSWORD|SECRET|ACCESS_KEY|TOKEN)[A-Z_]*)=([^"\\\s]*)/g)];
     for (const [, name, value] of secrets) {
-      expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{(random_password\.[A-Za-z0-9_-]+\.result|var\.[A-Za-z0-9_-]+)\}$/) });
+      expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{(random_password\.[A-Za-z0-9_-]+\.result|var\.[A-Za-z0-9_-]+|data\.portable_deployer_secret\.[A-Za-z0-9_-]+\.value)\}$/) });
     }
     expect(text).not.toMatch(/postgres:\/\/[^:]+:(?!\$\{random_password)/); // connection URLs embed it by reference too
     expect(text).not.toMatch(/"(token|password|access_key|secret_key)":"(?!\$\{)/);
@@ -197,14 +198,15 @@ test.each([
   expect(synth(rebuilt).json).toEqual(synth(env(stagingName)).json);
 });
 
-test("moving a backend from hetzner to gcp is an edit of provider and location (plus the project gcp needs, the images hetzner's servers run)", () => {
+test("moving a backend from hetzner to gcp is an edit of provider and location (plus the project gcp needs; the images hetzner's servers run and the key their backups are encrypted with)", () => {
   const file = "environments/moving.ts";
   const common = {
     residency: "eu", service: { image: "ghcr.io/acme/api:1.4.2", replicas: 2 }, database: { postgres: 15 },
     bucket: { name: "acme-moving-data" }, dns: undefined, backups: { retentionDays: 14 }, protect: true, state: { backend: "local" },
   };
   const images = { postgres: "ghcr.io/acme/postgres:15", proxy: "ghcr.io/acme/proxy:2.8", backup: "ghcr.io/acme/backup:1" };
-  const hetzner = validateEnvironment({ ...common, provider: "hetzner", location: "fsn1", images }, file);
+  const backups = { ...common.backups, encryptionKey: { env: "BACKUP_ENCRYPTION_KEY" } };
+  const hetzner = validateEnvironment({ ...common, provider: "hetzner", location: "fsn1", images, backups }, file);
   const onHetzner = synth(hetzner).json;
   const hetznerMachines = JSON.parse(Testing.synth(environmentStacks(Testing.app(), hetzner)[0]));
   const onGcp = synth(validateEnvironment({ ...common, provider: "gcp", location: "europe-west3", project: "acme-moving-4711" }, file)).json;

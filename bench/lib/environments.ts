@@ -65,4 +65,7 @@ export const DUMMY_CREDENTIALS: Record<string, string> = {
   TF_VAR_object_storage_access_key: "dummy-access-key",
   TF_VAR_object_storage_secret_key: "dummy-secret-key",
   GOOGLE_OAUTH_ACCESS_TOKEN: "dummy-access-token",
+  // the backups' keys the shipped Hetzner files name (read by their containers' stacks)
+  HETZNER_STAGING_BACKUP_KEY: "dummy-backup-key-of-24-characters-or-more",
+  HETZNER_PROD_BACKUP_KEY: "dummy-backup-key-of-24-characters-or-more",
 };

@@ -4,7 +4,7 @@ import { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { DockerEnvironment } from "../../lib/environment";
 import { BackendParts, BucketEndpoint } from "../parts";
 import { HetznerDnsRecords } from "../dns/hetzner-dns";
-import { DockerBackups } from "./backups";
+import { backupProtection, DockerBackups } from "./backups";
 import { DockerObjectStore } from "./bucket";
 import { DockerCache } from "./cache";
 import { DockerDatabase } from "./database";
@@ -45,6 +45,10 @@ export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, Bucket
   backups: (scope, env, { net, db }, settings) => {
     const store = DockerObjectStore.of(scope, env, net);
     if (!store.backupBucket) throw new Error("the object store has no backup bucket: the environment has no database");
-    return new DockerBackups(scope, "backups", env, { net, db, store: { bucket: store.backupBucket, clientEnv: store.clientEnv(), remote: false, after: [store.container] } }, settings);
+    return new DockerBackups(scope, "backups", env, {
+      net, db,
+      store: { bucket: store.backupBucket, clientEnv: store.clientEnv(), remote: false, after: [store.container], dataBucket: store.dataBucket },
+      protection: backupProtection(scope, env),
+    }, settings);
   },
 };

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
+import { StorageBucket, StorageBucketConfig } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageHmacKey } from "@cdktf/provider-google/lib/storage-hmac-key";
 import { GcpEnvironment } from "../../lib/environment";
@@ -9,6 +9,16 @@ import { GcpNetwork } from "./network";
 /** How long replaced or deleted objects' old versions are kept when the environment sets no backups retention. */
 const NONCURRENT_DAYS = 30;
 
+/** What every bucket of the app's objects has (the data bucket, its off-site copy): no ACLs, never public, old versions kept `noncurrentDays`. */
+export function privateBucket(opts: { versioning: boolean; noncurrentDays: number }) {
+  return {
+    uniformBucketLevelAccess: true,
+    publicAccessPrevention: "enforced",
+    versioning: { enabled: opts.versioning },
+    lifecycleRule: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: opts.noncurrentDays, withState: "ARCHIVED" } }],
+  } satisfies Partial<StorageBucketConfig>;
+}
+
 /**
  * A GCS bucket in an EU location: uniform bucket-level access, public access prevention enforced,
  * versioning, and old versions deleted after the backups' retention (30 days without backups). The
@@ -16,6 +26,7 @@ const NONCURRENT_DAYS = 30;
  * S3-compatible XML API, so the same app runs on every target.
  */
 export class GcpBucket extends Construct implements BucketEndpoint {
+  readonly bucket: StorageBucket;
   readonly name: string;
   readonly endpoint = "https://storage.googleapis.com";
   readonly region: string;
@@ -28,13 +39,11 @@ export class GcpBucket extends Construct implements BucketEndpoint {
     const bucket = new StorageBucket(this, "bucket", {
       name: settings.name ?? `${env.project}-${env.name}-data`,
       location: this.region,
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: "enforced",
-      versioning: { enabled: settings.versioning },
-      lifecycleRule: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: env.backups?.retentionDays ?? NONCURRENT_DAYS, withState: "ARCHIVED" } }],
+      ...privateBucket({ versioning: settings.versioning, noncurrentDays: env.backups?.retentionDays ?? NONCURRENT_DAYS }),
       forceDestroy: !env.protect,
       labels: { environment: env.name },
     });
+    this.bucket = bucket;
     this.name = bucket.name;
     new StorageBucketIamMember(this, "runtime-access", { bucket: bucket.name, role: "roles/storage.objectUser", member: net.runtimeAccount.member });
     const hmac = new StorageHmacKey(this, "hmac", { serviceAccountEmail: net.runtimeAccount.email });

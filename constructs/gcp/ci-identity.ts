@@ -10,6 +10,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { GcpEnvironment } from "../../lib/environment";
+import { bucketCopySettings } from "./bucket-copy";
 
 const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
@@ -30,6 +31,9 @@ const DEPLOY_ROLES = [
   "roles/serviceusage.serviceUsageAdmin", "roles/iam.serviceAccountAdmin", "roles/iam.serviceAccountUser",
   "roles/iam.workloadIdentityPoolAdmin", "roles/resourcemanager.projectIamAdmin",
 ];
+
+/** With the data bucket's off-site copy (bucket-copy.ts): its transfer job, read by plans, managed by deploys. */
+const COPY_ROLES = { plan: ["roles/storagetransfer.viewer"], deploy: ["roles/storagetransfer.admin"] };
 
 /**
  * Keyless CI: GitHub Actions jobs of one repository exchange their OIDC token for short-lived Google
@@ -66,8 +70,9 @@ export class GcpCiIdentity extends Construct {
       attributeCondition: `assertion.repository == "${repository}"`,
     });
 
-    const plan = this.account("plan", `${env.name}-ci-plan`, `${env.name} CI plans and drift checks (read-only)`, PLAN_ROLES, env);
-    const deploy = this.account("deploy", `${env.name}-ci-deploy`, `${env.name} CI deploys`, DEPLOY_ROLES, env);
+    const copy = bucketCopySettings(env) ? COPY_ROLES : { plan: [], deploy: [] };
+    const plan = this.account("plan", `${env.name}-ci-plan`, `${env.name} CI plans and drift checks (read-only)`, [...PLAN_ROLES, ...copy.plan], env);
+    const deploy = this.account("deploy", `${env.name}-ci-deploy`, `${env.name} CI deploys`, [...DEPLOY_ROLES, ...copy.deploy], env);
     const deployEnvironment = ci.deployEnvironment ?? env.name;
     // The repository is already checked by the provider's condition; the environment narrows it to the jobs meant to.
     for (const [name, account, environment] of [["plan", plan, `${env.name}-plan`], ["deploy", deploy, deployEnvironment]] as const) {

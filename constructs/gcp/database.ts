@@ -10,7 +10,8 @@ import { regionalSecret } from "./secret";
 
 /**
  * Cloud SQL for PostgreSQL with a private IP only (no public address), TLS required, automated
- * daily backups with point-in-time recovery stored in the environment's region, a Sunday-night
+ * daily backups with point-in-time recovery stored in the environment's region (or, with
+ * `backups.offsite`, in that second location, so that they outlive the region), a Sunday-night
  * maintenance window, and deletion protection (Terraform's and the API's) when `protect` is set.
  */
 export class GcpDatabase extends Construct implements DatabaseEndpoint {
@@ -21,11 +22,13 @@ export class GcpDatabase extends Construct implements DatabaseEndpoint {
   readonly password: string;
   readonly sslmode = "require"; // Cloud SQL takes encrypted connections only (ENCRYPTED_ONLY below)
   readonly instance: SqlDatabaseInstance;
+  /** Where the automated backups are stored: a region, or a multi-region as Cloud SQL spells it (`eu`). */
   readonly backupLocation: string;
 
   constructor(scope: Construct, id: string, env: GcpEnvironment, net: GcpNetwork, settings: DatabaseSettings<GcpEnvironment>, backups: BackupSettings<GcpEnvironment>) {
     super(scope, id);
-    this.backupLocation = env.location;
+    // Cloud SQL names its multi-regions in lower case (`eu`), where GCS and the environment file write `EU`.
+    this.backupLocation = (backups.offsite?.location ?? env.location).toLowerCase();
     this.instance = new SqlDatabaseInstance(this, "instance", {
       name: env.name,
       region: env.location,

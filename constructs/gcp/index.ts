@@ -4,6 +4,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { GcpEnvironment } from "../../lib/environment";
 import { BackendParts, Backups } from "../parts";
 import { GcpBucket } from "./bucket";
+import { bucketCopySettings, GcpBucketCopy } from "./bucket-copy";
 import { GcpCache } from "./cache";
 import { GcpCiIdentity } from "./ci-identity";
 import { GcpDatabase } from "./database";
@@ -32,7 +33,13 @@ export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDa
     if (!env.backups) throw new Error(`${env.file}: backups is required with a database`);
     return new GcpDatabase(scope, "database", env, net, settings, env.backups);
   },
-  bucket: (scope, env, net, settings) => new GcpBucket(scope, "bucket", env, net, settings),
+  bucket: (scope, env, net, settings) => {
+    const bucket = new GcpBucket(scope, "bucket", env, net, settings);
+    // With backups.offsite, the objects are copied to a second EU location (with or without a database).
+    const copy = bucketCopySettings(env);
+    if (copy) new GcpBucketCopy(scope, "bucket-offsite", { source: bucket.bucket, ...copy });
+    return bucket;
+  },
   cache: (scope, env, net, settings) => new GcpCache(scope, "cache", env, net, settings),
   service: (scope, env, { net, app }) => new GcpService(scope, "service", env, { net, app }),
   dns: (scope, env, service) => {
@@ -40,8 +47,12 @@ export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDa
     if (env.dns.provider !== "gcp") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the gcp target yet (use gcp)`);
     new GcpDnsRecords(scope, "dns", env, service);
   },
-  // Cloud SQL's automated backups and point-in-time recovery are configured with the database.
-  backups: (_scope, _env, { db }): Backups => ({ location: `Cloud SQL automated backups with point-in-time recovery, stored in ${db.backupLocation}` }),
+  // Cloud SQL's automated backups and point-in-time recovery are configured with the database, the bucket's copy with the bucket.
+  backups: (_scope, env, { db }): Backups => {
+    const copy = bucketCopySettings(env);
+    const objects = copy ? `; the data bucket's objects copied ${copy.schedule} to a bucket in ${copy.location}` : "";
+    return { location: `Cloud SQL automated backups with point-in-time recovery, stored in ${db.backupLocation}${objects}` };
+  },
 };
 
 export function gcpCi(scope: Construct, env: GcpEnvironment): void {

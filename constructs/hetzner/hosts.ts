@@ -8,6 +8,7 @@ import { BucketEndpoint, S3Access } from "../parts";
 import { privateAddresses } from "./addresses";
 import { objectStorage, objectStorageKeys } from "./bucket";
 import { hasDataServer } from "./machines";
+import { OffsiteStore } from "../docker/backups";
 import { MACHINE_OUTPUTS } from "./outputs";
 
 /** One of the environment's servers as the containers' stack deploys to it. */
@@ -49,6 +50,19 @@ export class HetznerHosts extends Construct {
         endpoint: this.output(MACHINE_OUTPUTS.objectStorageEndpoint), region: this.output(MACHINE_OUTPUTS.objectStorageRegion),
       };
     }
+  }
+
+  /**
+   * The off-site store the machines' stack made (Object Storage in another location), with the same keys;
+   * undefined when the environment file names its own or has none.
+   */
+  offsite(env: HetznerEnvironment): OffsiteStore | undefined {
+    const offsite = objectStorage(env).offsite;
+    if (!offsite || !this.storage) return undefined;
+    return {
+      bucket: offsite.bucket, endpoint: this.output(MACHINE_OUTPUTS.offsiteEndpoint), region: this.output(MACHINE_OUTPUTS.offsiteRegion),
+      accessKeyId: this.storage.accessKeyId, secretAccessKey: this.storage.secretAccessKey,
+    };
   }
 
   /** The app's bucket as the app reaches it. */

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { HetznerEnvironment } from "../../lib/environment";
-import { DockerBackups } from "../docker/backups";
+import { backupProtection, DockerBackups } from "../docker/backups";
 import { s3ClientEnv } from "../docker/bucket";
 import { DockerCache } from "../docker/cache";
 import { DockerDatabase } from "../docker/database";
@@ -69,9 +69,11 @@ export const hetznerParts: BackendParts<HetznerEnvironment, HetznerHosts, Bucket
     const data = dataServer(hosts, "the backups");
     const storage = hosts.storage;
     if (!storage?.backupBucket) throw new Error(`${env.file}: backups need the backup bucket, made with a database`);
+    const protection = backupProtection(data.host, env);
     return new DockerBackups(data.host, "backups", env, {
       net: data.net, db,
-      store: { bucket: storage.backupBucket, clientEnv: s3ClientEnv(storage), remote: true, after: [], where: storage.endpoint },
+      store: { bucket: storage.backupBucket, clientEnv: s3ClientEnv(storage), remote: true, after: [], where: storage.endpoint, dataBucket: storage.dataBucket },
+      protection: { ...protection, offsite: protection.offsite ?? hosts.offsite(env) },
     }, settings);
   },
 };

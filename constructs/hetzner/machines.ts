@@ -113,6 +113,10 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
     output(MACHINE_OUTPUTS.serviceUrl, this.url, "Where users reach the service");
     output(MACHINE_OUTPUTS.objectStorageEndpoint, this.buckets.endpoint, "The S3 endpoint of the buckets");
     output(MACHINE_OUTPUTS.objectStorageRegion, this.buckets.region, "The S3 region of the buckets");
+    if (this.buckets.offsite) {
+      output(MACHINE_OUTPUTS.offsiteEndpoint, this.buckets.offsite.endpoint, "The S3 endpoint of the off-site backups' bucket");
+      output(MACHINE_OUTPUTS.offsiteRegion, this.buckets.offsite.region, "The S3 region of the off-site backups' bucket");
+    }
   }
 
   /**

@@ -16,7 +16,7 @@ function postgresMajor(tag: string): number {
 
 /** Rules that tie fields together, checked on the raw data alongside the schema. */
 export function consistencyProblems(raw: unknown): Problem[] {
-  const problems: Problem[] = [...appProblems(raw)];
+  const problems: Problem[] = [...appProblems(raw), ...offsiteProblems(raw)];
   if (valueAt(raw, ["provider"]) === "docker") problems.push(...dockerProblems(raw));
   if (valueAt(raw, ["provider"]) === "hetzner") problems.push(...containerImageProblems(raw));
   return problems;
@@ -49,6 +49,29 @@ function appProblems(raw: unknown): Problem[] {
         problems.push({ field: `service.${field}.${name}`, value: names[name], message: "set by Cloud Run itself (K_SERVICE, K_REVISION, K_CONFIGURATION, CLOUD_RUN_*, X_GOOGLE_*); choose another name" });
       }
     }
+  }
+  return problems;
+}
+
+/**
+ * Off-site copies: encrypted, and somewhere else. A key is required wherever dumps leave the host (an
+ * off-site store, and Hetzner's backup bucket, which is Object Storage); an off-site copy in the
+ * environment's own location would burn with it.
+ */
+function offsiteProblems(raw: unknown): Problem[] {
+  const backups = valueAt(raw, ["backups"]);
+  if (!isRecord(backups)) return [];
+  const provider = valueAt(raw, ["provider"]);
+  const problems: Problem[] = [];
+  const offsite = backups.offsite;
+  const keyNeeded = provider === "hetzner" ? "on hetzner: the dumps go to Object Storage (and, unless offsite is false, to a second location)"
+    : isRecord(offsite) && provider === "docker" ? "with backups.offsite: the dumps and objects leave the host" : undefined;
+  if (keyNeeded && backups.encryptionKey === undefined) {
+    problems.push({ field: "backups.encryptionKey", value: undefined, message: `required ${keyNeeded}; name the deployer's variable that holds a long random key, e.g. { env: "BACKUP_ENCRYPTION_KEY" } (openssl rand -base64 32). Keep a copy elsewhere: without it the backups cannot be read` });
+  }
+  const location = valueAt(raw, ["location"]);
+  if (isRecord(offsite) && offsite.location !== undefined && offsite.location === location && provider !== "docker") {
+    problems.push({ field: "backups.offsite.location", value: offsite.location, message: `the environment's own location: an off-site copy must be elsewhere, so that one site's loss does not take both` });
   }
   return problems;
 }

@@ -2,6 +2,8 @@ import { EnvironmentInput } from "./schema";
 
 export * from "./schema";
 export * from "./app";
+export { deployerVariables } from "./deployer-variables";
+export { environmentWarnings } from "./warnings";
 export { EnvironmentError, type Problem } from "./problems";
 export { ENVIRONMENT_NAME, loadEnvironments, validateEnvironment } from "./load";
 export { gcsStatePrefix, localStatePath, s3StateKey, stateAddress, stacksOf, type StatePart } from "./state";

@@ -71,6 +71,17 @@ export function residencyProblems(raw: unknown): Problem[] {
   const bucketSite = bucketSites[provider as TableName];
   if (bucketSite) checkLocation(["bucket", "location"], provider as TableName, { ...bucketSite, defaultsTo: ["location"] });
 
+  // Where off-site copies of the backups go: on gcp a second GCP location; elsewhere any store, named by
+  // a Hetzner location, a GCP region or a country, judged with that provider's table.
+  const offsite = ["backups", "offsite", "location"];
+  const offsiteValue = valueAt(raw, offsite);
+  if (typeof offsiteValue === "string") {
+    const gcpSite = { what: "a Cloud SQL backup and GCS location (an EU region or eu)", kinds: ["region", "multi-region"] as const };
+    const host = provider === "gcp" ? "gcp" : offsiteTable(offsiteValue);
+    checkProvider(offsite, host);
+    checkLocation(offsite, host, host === "gcp" ? gcpSite : host === "hetzner" ? bucketSites.hetzner! : { what: "a country (ISO 3166 code such as de)", kinds: ["country"] });
+  }
+
   const dnsProvider = valueAt(raw, ["dns", "provider"]);
   if (typeof dnsProvider === "string" && dnsProvider in LOCATION_TABLES) checkProvider(["dns", "provider"], dnsProvider as TableName);
 
@@ -82,6 +93,12 @@ export function residencyProblems(raw: unknown): Problem[] {
     checkLocation(["state", "location"], host, bucketSites[host]!);
   }
   return dedupe(problems);
+}
+
+/** The table that names an off-site store's location: Hetzner's or GCP's when it is theirs, else a country (Docker's table). */
+function offsiteTable(value: string): TableName {
+  for (const table of ["hetzner", "gcp"] as const) if (LOCATION_TABLES[table].resolve(value)) return table;
+  return "docker";
 }
 
 function dedupe(problems: Problem[]): Problem[] {

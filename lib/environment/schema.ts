@@ -2,7 +2,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { RESIDENCY_POLICY_NAMES } from "../residency";
-import { appFields, cache, workers } from "./app";
+import { appFields, cache, secretRef, workers } from "./app";
 
 /*
  * The shape of an environment file. Plain data: which provider, where, how big, how it is backed up,
@@ -96,6 +96,39 @@ const backups = z.strictObject({
   schedule: z.enum(["hourly", "daily", "weekly"]).default("daily"),
 });
 
+/**
+ * An S3-compatible store off the host (Hetzner Object Storage in another location, any EU S3) that the
+ * backup sidecar copies every dump and the data bucket's objects to, encrypted. Over https; plain http
+ * only to a host on the sidecar's own Docker network (a one-word name: the tests' stand-in).
+ */
+const offsiteStore = z.strictObject({
+  endpoint: z.string().regex(/^(https:\/\/[a-z0-9.-]+\.[a-z]{2,63}|http:\/\/[a-z0-9-]+)(:\d{1,5})?\/?$/, "an https:// URL of an S3 endpoint, e.g. https://hel1.your-objectstorage.com"),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an existing bucket's name: 3-63 lower-case letters, digits, dots and dashes"),
+  /** Where the store keeps the copies, judged by the residency policy: a Hetzner location, a GCP region, or a country (de). */
+  location: z.string(),
+  /** The S3 region the endpoint signs for. Default: `location`. */
+  region: z.string().min(1).optional(),
+  accessKeyId: secretRef,
+  secretAccessKey: secretRef,
+});
+
+/**
+ * Backups on a Docker host (Docker and Hetzner): dumps in the environment's backup bucket and, with
+ * `offsite`, copies of them and of the data bucket's objects off the host. `encryptionKey` (required with
+ * `offsite`, and on Hetzner, whose backup bucket is Object Storage) encrypts them before they leave the
+ * sidecar (rclone crypt): the stores never see the key, and without it the backups cannot be read.
+ */
+const containerBackups = backups.extend({
+  offsite: offsiteStore.optional(),
+  encryptionKey: secretRef.optional(),
+});
+
+/** Backups on Google Cloud: Cloud SQL's own, and with `offsite` a copy in a second EU location. */
+const gcpBackups = backups.extend({
+  /** Cloud SQL's backups are stored there, and the data bucket's objects are copied to a bucket there: an EU region other than the environment's, or EU. */
+  offsite: z.strictObject({ location: z.string() }).optional(),
+});
+
 const localState = z.strictObject({ backend: z.literal("local"), path: z.string().optional() });
 const s3State = z.strictObject({
   backend: z.literal("s3"),
@@ -126,7 +159,7 @@ const common = {
   bucket: orNone(bucket).default({ versioning: true }),
   dns: dns.optional(),
   /** Required with a database (consistency.ts). */
-  backups: backups.optional(),
+  backups: containerBackups.optional(),
   /** Deletion protection everywhere it exists, and data kept on destroy. */
   protect: z.boolean().default(false),
 };
@@ -159,6 +192,11 @@ export const hetznerEnvironment = z.strictObject({
   ...common,
   // Postgres runs on the data server, which (like every server) has a public IPv4 for ssh; Postgres listens on its private address only.
   database: orNone(database),
+  /**
+   * Off-site copies default to Hetzner Object Storage in another location than the servers, made by the
+   * machines' stack; `offsite: false` keeps the backups in the environment's location only.
+   */
+  backups: containerBackups.extend({ offsite: orNone(offsiteStore).optional() }).optional(),
   /** Debian image of the servers. */
   serverImage: z.string().default("debian-12"),
   network: z.strictObject({
@@ -211,6 +249,7 @@ export const gcpEnvironment = z.strictObject({
     /** The GitHub environment whose jobs deploy this stack (give it required reviewers). Default: the stack's name. */
     deployEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name").optional(),
   }).optional(),
+  backups: gcpBackups.optional(),
   /** The Google Cloud project id. */
   project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id such as acme-prod-4711"),
   state: z.discriminatedUnion("backend", [localState, gcsState]),

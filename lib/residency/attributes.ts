@@ -52,8 +52,9 @@ export function locationAttributes(block: unknown, resourceType: string, resolve
 
 /**
  * Places a block puts data in without naming them in a location attribute: what the provider
- * chooses when a setting is left out, or a setting that means "anywhere". Each is given at the
- * attribute responsible, with the value the provider uses (`global`: no table allows it).
+ * chooses when a setting is left out, a setting that means "anywhere", or a place another resource
+ * is (a transfer job's sink bucket). Each is given at the attribute responsible, with the value the
+ * provider uses (`global`: no table allows it) or a reference to the other resource's location.
  * Configuration only: in a plan the provider's choice is a planned value already, and a value
  * known only after apply is absent from it.
  */
@@ -62,7 +63,20 @@ const IMPLIED_LOCATIONS: Record<string, (get: (...keys: string[]) => unknown) =>
   google_secret_manager_secret: (get) => (get("replication", "auto") != null ? [["replication.auto", "global"]] : []),
   // Without a location a dataset is created in the US multi-region.
   google_bigquery_dataset: (get) => (get("location") == null ? [["location", "US"]] : []),
+  // A transfer job puts data where its sink is: a bucket of the stack, referenced, is judged by its location;
+  // a bucket named literally (which could be anywhere) and a file system (through agents) are not places.
+  google_storage_transfer_job: (get) => ["transfer_spec", "replication_spec"].flatMap((spec): [string, string][] => {
+    const bucket = get(spec, "gcs_data_sink", "bucket_name");
+    const sinks: [string, string][] = typeof bucket === "string" ? [[`${spec}.gcs_data_sink.bucket_name`, locationOfBucket(bucket)]] : [];
+    return get(spec, "posix_data_sink") != null ? [...sinks, [`${spec}.posix_data_sink`, "a file system"]] : sinks;
+  }),
 };
+
+/** `${google_storage_bucket.<name>.name}` (or `.id`, the same) becomes that bucket's location; anything else stays as it is. */
+function locationOfBucket(name: string): string {
+  const ref = /^\$\{google_storage_bucket\.([A-Za-z0-9_-]+)\.(name|id)\}$/.exec(name);
+  return ref ? `\${google_storage_bucket.${ref[1]}.location}` : name;
+}
 
 /** The places `block`, a synthesized `resourceType` block, implies (see IMPLIED_LOCATIONS). */
 export function impliedLocations(block: unknown, resourceType: string, resolve: ResolveValue = asIs): [string, string][] {

@@ -63,6 +63,11 @@ function needsOf(env: Environment, part: StatePart): Need[] {
   // The app's secrets are read at plan time (constructs/deployer-secrets.ts), by the stack the app is in.
   const hasApp = env.provider !== "hetzner" || part === "apps";
   for (const [name, ref] of Object.entries(env.service.secrets)) if (hasApp) needs.push({ what: `the app's secret ${name}`, anyOf: [ref.env] });
+  // So are the backups' (the sidecar is beside the app).
+  const backups = env.backups && "encryptionKey" in env.backups ? env.backups : undefined;
+  const offsite = backups?.offsite || undefined;
+  if (hasApp && backups?.encryptionKey) needs.push({ what: "the backups' encryption key", anyOf: [backups.encryptionKey.env] });
+  if (hasApp && offsite) needs.push({ what: "the off-site store's access key", anyOf: [offsite.accessKeyId.env] }, { what: "the off-site store's secret key", anyOf: [offsite.secretAccessKey.env] });
   return [...new Set(needs)];
 }
 

@@ -1,0 +1,19 @@
+import { Environment } from "./schema";
+
+/**
+ * What an environment file allows but its team should know before relying on it, said by `npm run plan`:
+ * backups that share the host's fate. A Docker host's dumps are on that host unless `backups.offsite`
+ * names a store elsewhere (the local engine, a developer's machine, is exempt); Hetzner's have a copy in
+ * another location unless the file says `offsite: false`.
+ */
+export function environmentWarnings(env: Environment): string[] {
+  if (!env.database || !env.backups) return [];
+  const offsite = "encryptionKey" in env.backups ? env.backups.offsite : undefined;
+  if (env.provider === "docker" && offsite === undefined && !env.host.url.startsWith("unix://")) {
+    return [`${env.file}: backups.offsite is not set: the dumps stay on the Docker host (${env.host.url}), and a lost disk or deleted server takes the database and every backup with it. Name an S3 store elsewhere (README "Backups").`];
+  }
+  if (env.provider === "hetzner" && offsite === false) {
+    return [`${env.file}: backups.offsite is false: the dumps are only in Object Storage in ${env.location}, where the servers are; a site's loss takes both.`];
+  }
+  return [];
+}
