@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Environment, stacksOf } from "../lib/environment";
+import { ExpectedError } from "../lib/errors";
 import { EnvironmentStack } from "./environment-stack";
 import { targetFor } from "./targets";
 import { Backend } from "./backend";
@@ -31,6 +32,9 @@ export function environmentStacks(scope: Construct, env: Environment): Environme
   return stacks;
 }
 
+/** The residency policy refused something in the synthesized tree: each violation with path, attribute, value and why. */
+export class ResidencyError extends ExpectedError {}
+
 /**
  * Runs every stack's residency aspect before synthesis. cdktf invokes aspects stack by stack while
  * writing, so a violation in the third stack would otherwise leave the first two written.
@@ -42,6 +46,6 @@ export function enforceResidency(stacks: readonly EnvironmentStack[]): void {
   const violations = stacks.flatMap((s) => s.residency.violations.map((v) => ({ policy: s.residency.policy.name, ...v })));
   if (violations.length > 0) {
     const lines = violations.map((v) => `  - ${v.path}: ${v.attribute} = "${v.value}" — ${v.reason}`);
-    throw new Error(`Residency policy violated; nothing was synthesized:\n${lines.join("\n")}`);
+    throw new ResidencyError(`Residency policy violated; nothing was synthesized:\n${lines.join("\n")}`);
   }
 }

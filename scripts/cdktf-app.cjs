@@ -27,6 +27,12 @@ function run(vendor) {
     // As node itself runs a main module, so that `require.main === module` holds in the entry.
     Module.runMain();
   } catch (err) {
+    // An error a person can fix from its message (lib/errors.ts: a bad environment file, a residency
+    // violation) is printed as that message alone; any other keeps its stack.
+    if (err instanceof Error && err.expected === true) {
+      console.error(err.message);
+      process.exit(1);
+    }
     if (!(err instanceof CompileError)) throw err;
     console.error(`${err.message}\nNothing ran: nothing was synthesized or written.`);
     process.exit(1);

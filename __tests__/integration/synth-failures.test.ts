@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import execa from "execa";
 import { PINNED_PROVIDERS } from "../../lib/providers";
 import { ROOT, synthApp } from "./helpers";
 
@@ -91,4 +92,61 @@ test("a provider added by extend is pinned to the mirror's build in the written 
   expect(result.exitCode).toBe(0);
   const stack = JSON.parse(readFileSync(join(outdir, "stacks", "b-extended-apps", "cdk.tf.json"), "utf8"));
   expect(stack.terraform.required_providers.docker).toEqual({ source: PINNED_PROVIDERS.docker.source, version: PINNED_PROVIDERS.docker.version });
+});
+
+describe("through the real `npx cdktf synth`, as a person runs it", () => {
+  /** `npx cdktf synth` with the machine's own environment: CHECKPOINT_DISABLE unset, as on a fresh shell. */
+  function cdktfSynth(args: string[], env: Record<string, string>) {
+    const { CHECKPOINT_DISABLE: _unset, ...inherited } = process.env;
+    const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
+    const result = execa.sync("npx", ["cdktf", "synth", "--output", outdir, ...args], {
+      cwd: ROOT, reject: false, extendEnv: false, env: { ...inherited, FORCE_COLOR: "0", ...env },
+    });
+    return { outdir, exitCode: result.exitCode, output: `${result.stdout}\n${result.stderr}` };
+  }
+  /** A line of a JavaScript stack trace, or the dump of an error's fields. */
+  const STACK = /^\s+at \S.*\(.*:\d+:\d+\)$|^\s+at .*:\d+:\d+$|problemsByFile|node:internal/m;
+
+  test("a broken environment file: every problem, no stack frame, no checkpoint error, exit 1, nothing written", () => {
+    const dir = environmentsDir({
+      "good.ts": good,
+      "broken.ts": good.replace('location: "fsn1"', 'location: "us-east"').replace("postgres: 15", 'postgres: "16"').replace('size: "cx23" },', 'size: "cx23", replicas: 0 },'),
+    });
+    const run = cdktfSynth([], { ENVIRONMENTS_DIR: dir });
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toContain("broken.ts: 3 problems, no stack was synthesized:");
+    for (const problem of ['database.postgres: "16" — allowed: 15, 16, 17', "service.replicas: 0 — expected at least 1", 'location: "us-east" — "us-east" (US East (ash), US) is outside what policy "eu" allows']) {
+      expect(run.output).toContain(problem);
+    }
+    expect(run.output).not.toMatch(STACK);
+    expect(run.output).not.toContain("checkpoint-api");
+    expect(readdirSync(run.outdir)).toEqual([]);
+  });
+
+  test("a residency violation in a raw resource: the violation, no stack frame, no checkpoint error, exit 1", () => {
+    const dir = environmentsDir({ "a-good.ts": good, "b-extended.ts": good });
+    const entry = extendingApp(dir, `import { Server } from ${JSON.stringify(join(ROOT, ".gen", "providers", "hcloud", "server"))};`,
+      'new Server(stack, "injected", { name: "x", serverType: "cpx11", image: "debian-12", location: "sin" });');
+    const run = cdktfSynth(["--app", `node scripts/cdktf-app.cjs ${entry}`], {});
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toMatch(/Residency policy violated; nothing was synthesized:\n\s+- b-extended-apps\/injected: location = "sin" — "sin" \(Singapore, SG\) is outside what policy "eu" allows/);
+    expect(run.output).not.toMatch(STACK);
+    expect(run.output).not.toContain("checkpoint-api");
+  });
+
+  test("a valid app synthesizes without the checkpoint error either", () => {
+    const run = cdktfSynth([], { ENVIRONMENTS_DIR: environmentsDir({ "good.ts": good }) });
+    expect(run.exitCode).toBe(0);
+    expect(run.output).not.toContain("checkpoint-api");
+    expect(run.output).not.toMatch(/\[ERROR\]/);
+  });
+});
+
+test("an unexpected error (a bug in the app, not a person's mistake) keeps its stack", () => {
+  const dir = environmentsDir({ "a-good.ts": good, "b-extended.ts": good });
+  const entry = extendingApp(dir, "", "(undefined as unknown as { node: string }).node.toString();");
+  const { result } = synthApp({}, entry);
+  expect(result.exitCode).not.toBe(0);
+  expect(result.stderr).toContain("TypeError: Cannot read properties of undefined");
+  expect(result.stderr).toMatch(/^\s+at /m);
 });

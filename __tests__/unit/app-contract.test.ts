@@ -26,7 +26,7 @@ function synth(raw: Record<string, unknown>, name = "acme") {
 const docker = (overrides: Record<string, unknown> = {}) => synth({
   provider: "docker", residency: "eu", location: "de", host: { url: "unix:///var/run/docker.sock" },
   service: APP, workers: WORKERS, cache: { engine: "redis" }, images: DOCKER_IMAGES,
-  database: { postgres: 15 }, backups: { retentionDays: 7 }, state: { backend: "local" }, ...overrides,
+  database: { postgres: 15 }, backups: { retentionDays: 7 }, protect: false, state: { backend: "local" }, ...overrides,
 });
 const containers = (json: any) => Object.values<any>(json.resource.docker_container ?? {});
 const withRole = (json: any, role: string) => containers(json).filter((c) => c.labels.some((l: any) => l.label === "io.portable-backend.role" && l.value === role));

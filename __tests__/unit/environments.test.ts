@@ -167,6 +167,11 @@ describe("locations name places the way the provider's API does", () => {
   });
 });
 
+test("data is kept by default: protect is on unless the file says protect: false", () => {
+  expect(validateEnvironment(valid, "environments/test-env.ts").protect).toBe(true);
+  expect(validateEnvironment({ ...valid, protect: false }, "environments/test-env.ts").protect).toBe(false);
+});
+
 describe("Docker environments refuse settings the Docker target would ignore", () => {
   test("a Postgres version other than the images' is refused, naming the images' version", () => {
     const major = Number(localImages.postgres.split(":").pop());

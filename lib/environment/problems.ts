@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ExpectedError } from "../errors";
 
 /** One thing wrong with an environment file: which field, what it holds, and what is allowed. */
 export interface Problem {
@@ -7,7 +8,8 @@ export interface Problem {
   readonly message: string;
 }
 
-export class EnvironmentError extends Error {
+/** Everything wrong with the environment files, by file (an ExpectedError: its message is all a person needs). */
+export class EnvironmentError extends ExpectedError {
   constructor(readonly problemsByFile: ReadonlyMap<string, readonly Problem[]>) {
     super(formatProblems(problemsByFile));
     this.name = "EnvironmentError";

@@ -160,8 +160,11 @@ const common = {
   dns: dns.optional(),
   /** Required with a database (consistency.ts). */
   backups: containerBackups.optional(),
-  /** Deletion protection everywhere it exists, and data kept on destroy. */
-  protect: z.boolean().default(false),
+  /**
+   * Deletion protection everywhere it exists, and data kept on destroy. On unless the file says
+   * `protect: false` (a scratch environment): data is kept by default.
+   */
+  protect: z.boolean().default(true),
 };
 
 export const dockerEnvironment = z.strictObject({

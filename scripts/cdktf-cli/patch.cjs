@@ -8,7 +8,8 @@
 //   @cdktf/hcl-tools; ~0.15 s). They are now required when first used.
 // - Each command waited 100 ms after its work was done before it exited. ink writes its last frame when
 //   it exits, so it now exits at once.
-// - The launcher compiles the CLI with V8's code cache (code-cache.cjs).
+// - The launcher compiles the CLI with V8's code cache (code-cache.cjs), and turns off the CLI's checkpoint
+//   (version check and usage report to HashiCorp) unless CHECKPOINT_DISABLE is set already.
 // cdktf-cli 0.21.0 is the last release (the project is archived), so these exact edits of its bundle stay
 // valid. Any other version is left unpatched, and integration/cdktf-cli.test.ts fails until this file
 // knows it.
@@ -39,6 +40,9 @@ function launcher(binDir, hook) {
   const path = JSON.stringify(relative(binDir, hook));
   return `#!/usr/bin/env node
 // ${MARK}: the CLI compiles with V8's code cache.
+// No version check against HashiCorp's checkpoint service (the CLI's own switch): offline it printed a red
+// "[ERROR] getaddrinfo ENOTFOUND checkpoint-api.hashicorp.com" on every command, and online it reports usage.
+process.env.CHECKPOINT_DISABLE ??= "1";
 const hook = require("node:path").join(__dirname, ${path});
 if (require("node:fs").existsSync(hook)) require(hook);
 require("./cdktf.js");

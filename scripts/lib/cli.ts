@@ -9,10 +9,18 @@ export function parseOptions<O extends NonNullable<ParseArgsConfig["options"]>>(
   }
 }
 
-/** Runs a command's main: an error is one message on stderr, prefixed by the command, and exit 1. */
+/**
+ * Runs a command's main: an error is one message on stderr, prefixed by the command, and exit 1. The
+ * commands throw their own errors with messages meant for people (usage, a missing environment, a bad
+ * file); an error of JavaScript itself (a TypeError, a ReferenceError, ...) is a bug, and keeps its stack.
+ */
 export function runCli(command: string, main: () => Promise<void>): void {
-  main().catch((err: Error) => {
-    console.error(`${command}: ${err.message}`);
+  main().catch((err: unknown) => {
+    console.error(isBug(err) ? `${command}: ${(err as Error)?.stack ?? String(err)}` : `${command}: ${(err as Error).message}`);
     process.exit(1);
   });
+}
+
+function isBug(err: unknown): boolean {
+  return !(err instanceof Error) || [TypeError, ReferenceError, RangeError, SyntaxError].some((type) => err instanceof type);
 }
