@@ -11,7 +11,9 @@ export default defineEnvironment({
   dns: { provider: "gcp", zone: "acme.eu", record: "api" },
   // Cloud SQL's backups in the EU multi-region (they outlive europe-west3), the bucket copied daily to a bucket there.
   backups: { retentionDays: 30, schedule: "daily", offsite: { location: "EU" } },
-  ci: { githubRepository: "acme/backend" }, // keyless GitHub Actions: see "CI on GitHub" in the README
+  // Keyless GitHub Actions (README "Pull-request plans, drift detection and deploys"); the ids are what the
+  // trust condition checks: gh api repos/acme/backend --jq .id,.owner.id
+  ci: { githubRepository: "acme/backend", githubRepositoryId: "812345670", githubRepositoryOwnerId: "98765432" },
   protect: true,
   state: { backend: "gcs", bucket: "acme-prod-tfstate", location: "europe-west3", prefix: "gcp-prod" },
 });

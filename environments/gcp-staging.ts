@@ -11,7 +11,9 @@ export default defineEnvironment({
   // A zone of its own in this project: delegate staging.acme.eu to it from gcp-prod's acme.eu (NS records).
   dns: { provider: "gcp", zone: "staging.acme.eu", record: "api" },
   backups: { retentionDays: 7, schedule: "daily" },
-  ci: { githubRepository: "acme/backend" }, // keyless GitHub Actions: see "CI on GitHub" in the README
+  // Keyless GitHub Actions (README "Pull-request plans, drift detection and deploys"); the ids are what the
+  // trust condition checks: gh api repos/acme/backend --jq .id,.owner.id
+  ci: { githubRepository: "acme/backend", githubRepositoryId: "812345670", githubRepositoryOwnerId: "98765432" },
   protect: false,
   state: { backend: "gcs", bucket: "acme-staging-tfstate", location: "europe-west3", prefix: "gcp-staging" },
 });

@@ -18,9 +18,10 @@ const API_OF_TYPE: Record<string, string> = {
   google_cloud_run_v2_service: "run", google_cloud_run_v2_service_iam_member: "run",
   google_secret_manager_secret: "secretmanager", google_secret_manager_secret_version: "secretmanager", google_secret_manager_secret_iam_member: "secretmanager",
   google_service_account: "iam", google_service_account_iam_member: "iam", google_iam_workload_identity_pool: "iam", google_iam_workload_identity_pool_provider: "iam",
-  google_project_iam_member: "cloudresourcemanager", google_dns_managed_zone: "dns", google_dns_record_set: "dns",
+  google_project_iam_member: "cloudresourcemanager", google_project_iam_custom_role: "iam", google_dns_managed_zone: "dns", google_dns_record_set: "dns",
   google_storage_bucket: "storage", google_storage_bucket_iam_member: "storage", google_storage_hmac_key: "storage",
   google_storage_transfer_job: "storagetransfer", google_storage_transfer_project_service_account: "storagetransfer", // a data source
+  google_logging_project_bucket_config: "logging", google_logging_project_sink: "logging",
 };
 
 /** What each resource waits for before Terraform creates it: everything reachable in `terraform graph`. */
@@ -38,8 +39,8 @@ function prerequisites(stackDir: string): Map<string, Set<string>> {
 beforeAll(() => expect(result.exitCode).toBe(0));
 
 describe.each([
-  ["gcp-staging", { protect: false, backups: "europe-west3", offsite: undefined }],
-  ["gcp-prod", { protect: true, backups: "eu", offsite: "EU" }],
+  ["gcp-staging", { project: "acme-staging-4711", protect: false, backups: "europe-west3", offsite: undefined }],
+  ["gcp-prod", { project: "acme-prod-4711", protect: true, backups: "eu", offsite: "EU" }],
 ] as const)("%s plans with the real google provider", (stack, expected) => {
   let resources: PlannedResource[];
   let synthesized: any; // the stack's cdk.tf.json
@@ -54,7 +55,7 @@ describe.each([
     for (const type of ["google_project_service", "google_compute_network", "google_compute_subnetwork", "google_service_networking_connection",
       "google_compute_firewall", "google_service_account", "google_sql_database_instance", "google_sql_user", "google_secret_manager_secret",
       "google_cloud_run_v2_service", "google_storage_bucket", "google_dns_managed_zone", "google_dns_record_set",
-      "google_compute_global_forwarding_rule", "google_compute_managed_ssl_certificate"]) {
+      "google_compute_global_forwarding_rule", "google_compute_managed_ssl_certificate", "google_logging_project_bucket_config", "google_logging_project_sink"]) {
       expect(types).toContain(type);
     }
     expect(byType(resources, "google_project_service").map((s) => s.values.service)).toEqual(expect.arrayContaining(["run.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]));
@@ -71,7 +72,7 @@ describe.each([
   });
 
   test("the bucket: uniform access, public access prevention, versioning, lifecycle", () => {
-    const buckets = byType(resources, "google_storage_bucket");
+    const buckets = byType(resources, "google_storage_bucket").filter((b) => !b.values.name.endsWith("-access-logs"));
     expect(buckets).toHaveLength(expected.offsite ? 2 : 1);
     for (const { values: bucket } of buckets) {
       expect(bucket).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: "enforced", versioning: [{ enabled: true }] });
@@ -118,6 +119,8 @@ describe.each([
     expect(secretEnv).toEqual(["DATABASE_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]);
     expect(container.env.every((e: any) => !/password|secret/i.test(e.value ?? ""))).toBe(true);
     expect(run.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
+    // Reached through the load balancer only: the run.app URL is switched off (an attribute the provider built here knows).
+    expect(run.default_uri_disabled).toBe(true);
     expect(run.deletion_protection).toBe(expected.protect);
     // Least privilege: the runtime account holds no project-wide role, only grants on its own secrets and bucket.
     expect(byType(resources, "google_project_iam_member").filter((m) => m.values.member.includes(`:${stack}-run@`))).toEqual([]);
@@ -137,25 +140,66 @@ describe.each([
     }
   });
 
-  test("keyless CI: GitHub's OIDC issuer, only this repository; plan identity read-only from <stack>-plan, deploy only from the stack's GitHub environment", () => {
+  test("the project's logs stay in the EU: a log bucket in the region, the _Default sink routed to it", () => {
+    const bucket = one("google_logging_project_bucket_config");
+    expect(bucket).toMatchObject({ project: expected.project, location: "europe-west3", bucket_id: `${stack}-logs`, retention_days: 30 });
+    expect(bucket.deletion_policy ?? "DELETE").toBe(expected.protect ? "PREVENT" : "DELETE"); // unset: the provider's DELETE
+    const sink = one("google_logging_project_sink");
+    expect(sink).toMatchObject({
+      name: "_Default", unique_writer_identity: true,
+      destination: `logging.googleapis.com/projects/${expected.project}/locations/europe-west3/buckets/${stack}-logs`,
+    });
+    expect(sink.filter).toMatch(/^NOT LOG_ID\("cloudaudit\.googleapis\.com\/activity"\) AND /);
+    expect(judgeLocation(RESIDENCY_POLICIES.eu, LOCATION_TABLES.gcp, bucket.location).allowed).toBe(true);
+  });
+
+  test("the data bucket's access logs go to a private bucket in the region, deleted after the log retention", () => {
+    const logs = byType(resources, "google_storage_bucket").find((b) => b.values.name === `${expected.project}-${stack}-access-logs`)!.values;
+    expect(logs).toMatchObject({
+      location: "EUROPE-WEST3", uniform_bucket_level_access: true, public_access_prevention: "enforced", force_destroy: !expected.protect,
+      lifecycle_rule: [expect.objectContaining({ action: [expect.objectContaining({ type: "Delete" })], condition: [expect.objectContaining({ age: 30 })] })],
+    });
+    const data = byType(resources, "google_storage_bucket").find((b) => b.values.name === `${expected.project}-${stack}-data`)!.values;
+    expect(data.logging).toEqual([expect.objectContaining({ log_bucket: `${expected.project}-${stack}-access-logs` })]);
+    const writers = byType(resources, "google_storage_bucket_iam_member").filter((m) => m.values.bucket === `${expected.project}-${stack}-access-logs`);
+    expect(writers.map((m) => `${m.values.role} ${m.values.member}`)).toEqual(["roles/storage.objectCreator group:cloud-storage-analytics@google.com"]);
+  });
+
+  test("Postgres logs connections, lock waits and checkpoints, never statements; the subnet's flows are logged (sampled)", () => {
+    const flags = one("google_sql_database_instance").settings[0].database_flags.map((f: any) => `${f.name}=${f.value}`).sort();
+    expect(flags).toEqual([
+      "log_checkpoints=on", "log_connections=on", "log_disconnections=on", "log_lock_waits=on", "log_min_error_statement=panic", "log_min_messages=warning",
+    ]);
+    expect(flags.filter((f: string) => /^log_(statement|min_duration_statement|duration)=/.test(f))).toEqual([]);
+    expect(one("google_compute_subnetwork").log_config).toEqual([expect.objectContaining({ aggregation_interval: "INTERVAL_10_MIN", flow_sampling: 0.5, metadata: "INCLUDE_ALL_METADATA" })]);
+  });
+
+  test("keyless CI: GitHub's OIDC issuer, only this repository by its ids; plan identity read-only from <stack>-plan, deploy only from the stack's GitHub environment", () => {
     const provider = one("google_iam_workload_identity_pool_provider");
     expect(provider).toEqual(expect.objectContaining({
       oidc: [expect.objectContaining({ issuer_uri: "https://token.actions.githubusercontent.com" })],
-      attribute_condition: 'assertion.repository == "acme/backend"',
+      attribute_condition: 'assertion.repository_id == "812345670" && assertion.repository_owner_id == "98765432"',
     }));
     const accounts = byType(resources, "google_service_account").map((a) => a.values.account_id);
     expect(accounts).toEqual(expect.arrayContaining([`${stack}-ci-plan`, `${stack}-ci-deploy`]));
     const roles = (account: string) => byType(resources, "google_project_iam_member").filter((m) => m.address.includes(`ci_${account}-`)).map((m) => m.values.role);
-    // With the off-site copy, plans read its transfer job too (storagetransfer.viewer: read-only).
-    expect(roles("plan").sort()).toEqual(["roles/iam.securityReviewer", ...(expected.offsite ? ["roles/storagetransfer.viewer"] : []), "roles/viewer"]);
-    // Refreshing a secret version reads it: the plan identity may read each of this stack's secrets, and no other.
-    const secrets = byType(resources, "google_secret_manager_secret");
-    const planReads = byType(resources, "google_secret_manager_secret_iam_member").filter((m) => m.address.includes(".ci_plan-reads-"));
-    expect(secrets).toHaveLength(4);
-    expect(planReads.map((m) => m.values.role)).toEqual(secrets.map(() => "roles/secretmanager.secretAccessor"));
-    const config = synthesized.resource;
-    const granted = Object.entries<any>(config.google_secret_manager_secret_iam_member).filter(([id]) => id.startsWith("ci_plan-reads-")).map(([, m]) => m.secret_id).sort();
-    expect(granted).toEqual(Object.keys(config.google_secret_manager_secret).map((id) => `\${google_secret_manager_secret.${id}.id}`).sort());
+    // Specific read roles, not roles/viewer (with the off-site copy, plans read its transfer job too), and a
+    // custom role for the reads whose predefined roles would also export the database or read the logs.
+    const customRole = `projects/${expected.project}/roles/${stack.replace("-", "_")}_ci_plan`;
+    expect(roles("plan").sort()).toEqual([
+      customRole, "roles/compute.viewer", "roles/dns.reader", "roles/iam.securityReviewer", "roles/iam.serviceAccountViewer",
+      "roles/iam.workloadIdentityPoolViewer", "roles/run.viewer", "roles/secretmanager.viewer", "roles/servicenetworking.viewer",
+      "roles/serviceusage.serviceUsageViewer", "roles/storage.bucketViewer", "roles/storage.viewer", ...(expected.offsite ? ["roles/storagetransfer.viewer"] : []),
+    ]);
+    expect(one("google_project_iam_custom_role")).toMatchObject({
+      role_id: `${stack.replace("-", "_")}_ci_plan`,
+      permissions: expect.arrayContaining(["cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.users.list", "logging.buckets.get", "logging.sinks.get"]),
+    });
+    expect(one("google_project_iam_custom_role").permissions).toHaveLength(5);
+    // Secret values: none. A version's refresh reads only its metadata when access is refused (versions never change).
+    const planMember = new RegExp(`:${stack}-ci-plan@`);
+    expect(byType(resources, "google_secret_manager_secret_iam_member").filter((m) => planMember.test(m.values.member ?? ""))).toEqual([]);
+    expect(Object.keys(synthesized.resource.google_secret_manager_secret_iam_member).filter((id) => id.startsWith("ci_"))).toEqual([]);
     expect(roles("deploy")).not.toContain("roles/owner");
     expect(roles("deploy")).not.toContain("roles/editor");
     // Who may impersonate which: principals are known only after apply (they name the pool), so read the configuration.

@@ -5,7 +5,7 @@ import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageTransferJob } from "@cdktf/provider-google/lib/storage-transfer-job";
 import { GcpEnvironment } from "../../lib/environment";
-import { privateBucket } from "./bucket";
+import { privateBucket, suffixedBucketName } from "./bucket";
 
 /** Time between two runs of the copy, for each `backups.schedule` (the transfer job runs at most hourly). */
 const INTERVAL: Record<GcpBucketCopyProps["schedule"], string> = { hourly: "3600s", daily: "86400s", weekly: "604800s" };
@@ -15,9 +15,6 @@ const INTERVAL: Record<GcpBucketCopyProps["schedule"], string> = { hourly: "3600
  * A Sunday, at 03:00 UTC: after Cloud SQL's backups (02:00).
  */
 const FIRST_RUN = { date: { year: 2025, month: 1, day: 5 }, time: { hours: 3, minutes: 0, seconds: 0, nanos: 0 } };
-/** How long a bucket name may be (without dots), and what the copy's name adds to the source's. */
-const MAX_NAME = 63;
-const SUFFIX = "-offsite";
 
 export interface GcpBucketCopyProps {
   /** The bucket copied. The copy is named after it (`<name>-offsite`, shortened to 63 characters) and has its labels. */
@@ -55,7 +52,7 @@ export class GcpBucketCopy extends Construct {
     const sourceName = props.source.nameInput;
     if (!sourceName || Token.isUnresolved(sourceName)) throw new Error(`${this.node.path}: the source bucket's name must be a literal: the copy is named after it`);
     this.bucket = new StorageBucket(this, "bucket", {
-      name: copyName(sourceName),
+      name: suffixedBucketName(sourceName, "-offsite"),
       location: props.location,
       ...privateBucket({ versioning: true, noncurrentDays: props.retentionDays }),
       forceDestroy: false,
@@ -83,9 +80,4 @@ export class GcpBucketCopy extends Construct {
       dependsOn: grants,
     });
   }
-}
-
-/** `<source>-offsite`, with the source's name shortened so that it fits in 63 characters. */
-function copyName(source: string): string {
-  return `${source.slice(0, MAX_NAME - SUFFIX.length).replace(/[-.]+$/, "")}${SUFFIX}`;
 }

@@ -1,11 +1,10 @@
-import { Construct, IConstruct } from "constructs";
-import { Aspects, IAspect, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
+import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
-import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
-import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
@@ -15,11 +14,40 @@ import { bucketCopySettings } from "./bucket-copy";
 const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
 /**
- * Plans read everything. Secret versions too, as refreshing one reads its payload: but only this
- * stack's secrets, granted on each (below), not every secret of the project. They do not lock the
- * state (`npm run plan` and `npm run drift` plan with -lock=false), so they only read its bucket.
+ * What a plan of this stack reads, as predefined roles that read settings (get, list, IAM policies), not
+ * data: not the basic `roles/viewer`, which reads nearly everything in the project, logs included, and
+ * may export the Cloud SQL database. Each names what it is for. (compute.viewer can also read a VM's
+ * serial console and screenshots: this stack has no VM.)
  */
-const PLAN_ROLES = ["roles/viewer", "roles/iam.securityReviewer"];
+const PLAN_ROLES = [
+  "roles/iam.securityReviewer", // every IAM policy: the project's, the buckets', secrets', services', service accounts'; custom roles
+  "roles/serviceusage.serviceUsageViewer", // the enabled APIs
+  "roles/compute.viewer", // VPC, subnet, firewall, addresses, load balancer (compute.networkViewer lacks the serverless NEG)
+  "roles/servicenetworking.viewer", // Cloud SQL's private service access
+  "roles/run.viewer", // the service, the release job, the worker pools
+  "roles/secretmanager.viewer", // secrets and their versions' metadata, never a value (see planReads)
+  "roles/iam.serviceAccountViewer", // the service's and CI's service accounts
+  "roles/iam.workloadIdentityPoolViewer", // this pool and its provider
+  "roles/dns.reader", // the zone and its records
+  "roles/storage.bucketViewer", // the buckets' settings: no object
+  "roles/storage.viewer", // the HMAC key's metadata (storage.hmacKeys.get): no object, no secret
+];
+
+/**
+ * Reads for which the predefined roles give more than reading settings, granted through a custom role
+ * instead: Cloud SQL Viewer may also export the database to a bucket of the caller's choosing, Logs
+ * Viewer may also read the logs, and only Redis admins may read the AUTH string, which refreshing
+ * google_redis_instance reads (it is in the state anyway). Not Secret Manager's secretAccessor: the
+ * provider refreshes a secret version by reading its value, but keeps the state's when access is
+ * refused, and a version's value never changes, so there is nothing to compare.
+ */
+function planReads(env: GcpEnvironment): string[] {
+  return [
+    "logging.buckets.get", "logging.sinks.get",
+    ...(env.database === false ? [] : ["cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.users.list"]),
+    ...(env.cache ? ["redis.instances.getAuthString"] : []),
+  ];
+}
 
 /**
  * What applying this backend creates and changes. Granting IAM (projectIamAdmin) makes this identity
@@ -30,17 +58,22 @@ const DEPLOY_ROLES = [
   "roles/compute.loadBalancerAdmin", "roles/dns.admin", "roles/secretmanager.admin", "roles/servicenetworking.networksAdmin",
   "roles/serviceusage.serviceUsageAdmin", "roles/iam.serviceAccountAdmin", "roles/iam.serviceAccountUser",
   "roles/iam.workloadIdentityPoolAdmin", "roles/resourcemanager.projectIamAdmin",
+  "roles/logging.configWriter", // the regional log bucket and the _Default sink
+  "roles/iam.roleAdmin", // the plan identity's custom role
 ];
 
-/** With the data bucket's off-site copy (bucket-copy.ts): its transfer job, read by plans, managed by deploys. */
+/** With a cache, and with the data bucket's off-site copy (bucket-copy.ts): read by plans, managed by deploys. */
+const CACHE_ROLES = { plan: ["roles/redis.viewer"], deploy: ["roles/redis.admin"] };
 const COPY_ROLES = { plan: ["roles/storagetransfer.viewer"], deploy: ["roles/storagetransfer.admin"] };
 
 /**
  * Keyless CI: GitHub Actions jobs of one repository exchange their OIDC token for short-lived Google
- * credentials (Workload Identity Federation), so no service-account key is ever stored in GitHub.
- * Two identities, least privilege each:
- *   - plan: read-only, usable only by jobs running in the GitHub environment `<stack>-plan`, where the
- *     pull-request plan and drift workflows run each stack;
+ * credentials (Workload Identity Federation), so no service-account key is ever stored in GitHub. The
+ * repository is recognised by its and its owner's numeric ids, which are never reused, not by its name,
+ * which someone else can register after a rename or a deletion. Two identities, least privilege each:
+ *   - plan: reads what a plan of this stack refreshes (PLAN_ROLES, planReads), usable only by jobs
+ *     running in the GitHub environment `<stack>-plan`, where the pull-request plan and drift workflows
+ *     run each stack;
  *   - deploy: usable only by jobs running in the repository's GitHub environment for this stack,
  *     whose protection rules (required reviewers, main branch only) guard production.
  * The first deploy that creates these is run by a person; the outputs are what the workflows need.
@@ -48,7 +81,6 @@ const COPY_ROLES = { plan: ["roles/storagetransfer.viewer"], deploy: ["roles/sto
 export class GcpCiIdentity extends Construct {
   constructor(scope: Construct, id: string, env: GcpEnvironment, ci: NonNullable<GcpEnvironment["ci"]>) {
     super(scope, id);
-    const repository = ci.githubRepository;
     // Token exchange and impersonation, and the project IAM grants below (cloudresourcemanager).
     const apis = ["iamcredentials.googleapis.com", "sts.googleapis.com", "cloudresourcemanager.googleapis.com"].map((service) =>
       new ProjectService(this, service.split(".")[0], { service, disableOnDestroy: false, disableDependentServices: false }));
@@ -60,6 +92,7 @@ export class GcpCiIdentity extends Construct {
       workloadIdentityPoolId: pool.workloadIdentityPoolId,
       workloadIdentityPoolProviderId: "github",
       displayName: "GitHub Actions OIDC",
+      description: `GitHub Actions of ${ci.githubRepository} (repository id ${ci.githubRepositoryId}, owner id ${ci.githubRepositoryOwnerId})`,
       oidc: { issuerUri: GITHUB_ISSUER },
       attributeMapping: {
         "google.subject": "assertion.sub",
@@ -67,12 +100,14 @@ export class GcpCiIdentity extends Construct {
         "attribute.environment": "assertion.environment",
       },
       // Tokens of any other repository are refused before any binding is looked at.
-      attributeCondition: `assertion.repository == "${repository}"`,
+      attributeCondition: `assertion.repository_id == "${ci.githubRepositoryId}" && assertion.repository_owner_id == "${ci.githubRepositoryOwnerId}"`,
     });
 
     const copy = bucketCopySettings(env) ? COPY_ROLES : { plan: [], deploy: [] };
-    const plan = this.account("plan", `${env.name}-ci-plan`, `${env.name} CI plans and drift checks (read-only)`, [...PLAN_ROLES, ...copy.plan], env);
-    const deploy = this.account("deploy", `${env.name}-ci-deploy`, `${env.name} CI deploys`, [...DEPLOY_ROLES, ...copy.deploy], env);
+    const cache = env.cache ? CACHE_ROLES : { plan: [], deploy: [] };
+    const plan = this.account("plan", `${env.name}-ci-plan`, `${env.name} CI plans and drift checks (read-only)`, [...PLAN_ROLES, ...cache.plan, ...copy.plan], env);
+    this.grantPlanReads(env, plan);
+    const deploy = this.account("deploy", `${env.name}-ci-deploy`, `${env.name} CI deploys`, [...DEPLOY_ROLES, ...cache.deploy, ...copy.deploy], env);
     const deployEnvironment = ci.deployEnvironment ?? env.name;
     // The repository is already checked by the provider's condition; the environment narrows it to the jobs meant to.
     for (const [name, account, environment] of [["plan", plan, `${env.name}-plan`], ["deploy", deploy, deployEnvironment]] as const) {
@@ -81,8 +116,6 @@ export class GcpCiIdentity extends Construct {
         member: `principalSet://iam.googleapis.com/${pool.name}/attribute.environment/${environment}`,
       });
     }
-
-    Aspects.of(TerraformStack.of(this)).add(new PlanReadsSecrets(this, plan.member));
 
     if (env.state.backend === "gcs") {
       // Deploys write the state (and its lock); plans only read it, so a plan identity can neither change nor delete it.
@@ -102,20 +135,18 @@ export class GcpCiIdentity extends Construct {
     }
     return account;
   }
-}
 
-/**
- * The plan identity reads each secret of the stack (a grant per secret, see PLAN_ROLES). An aspect, so
- * that a secret added after the CI identity (by `extend`, backend-app.ts) is granted too.
- */
-class PlanReadsSecrets implements IAspect {
-  private readonly done = new WeakSet<IConstruct>(); // a second synth visits again
-
-  constructor(private readonly ci: Construct, private readonly member: string) {}
-
-  visit(node: IConstruct): void {
-    if (!(node instanceof SecretManagerSecret) || this.done.has(node)) return;
-    new SecretManagerSecretIamMember(this.ci, `plan-reads-${node.friendlyUniqueId}`, { secretId: node.id, role: "roles/secretmanager.secretAccessor", member: this.member });
-    this.done.add(node);
+  /** planReads as a custom role of the project, granted to the plan identity. */
+  private grantPlanReads(env: GcpEnvironment, plan: ServiceAccount): void {
+    const roleId = `${env.name.replace(/-/g, "_")}_ci_plan`;
+    const role = new ProjectIamCustomRole(this, "plan-reads", {
+      project: env.project, roleId, title: `${env.name} CI plans: reads no predefined role grants alone`,
+      description: "Cloud SQL, log routing and Redis settings a plan refreshes, without exporting, reading logs or administering",
+      permissions: planReads(env),
+    });
+    // Named literally (the role's own name is known only after apply), so a plan shows which role is granted.
+    new ProjectIamMember(this, "plan-reads-grant", {
+      project: env.project, role: `projects/${env.project}/roles/${roleId}`, member: plan.member, dependsOn: [role],
+    });
   }
 }

@@ -9,10 +9,29 @@ import { GcpNetwork } from "./network";
 import { regionalSecret } from "./secret";
 
 /**
+ * What Postgres logs (to Cloud Logging, so into the environment's regional log bucket): every connection
+ * and its end (who, from where, for how long), waits on locks longer than the deadlock timeout, and
+ * checkpoints; warnings and errors. Never a statement: statements carry the personal data they read and
+ * write (`WHERE email = '…'`, an INSERT's values), so `log_statement` and `log_min_duration_statement`
+ * stay off (Cloud SQL's default), and `log_min_error_statement` is at its strictest, `panic`: at `error` an
+ * error's or a lock wait's message would come with the statement that caused it. An error still says what
+ * went wrong (`duplicate key value violates unique constraint …`); the app's own logs say which request.
+ */
+export const DATABASE_FLAGS = [
+  { name: "log_connections", value: "on" },
+  { name: "log_disconnections", value: "on" },
+  { name: "log_lock_waits", value: "on" },
+  { name: "log_checkpoints", value: "on" },
+  { name: "log_min_messages", value: "warning" },
+  { name: "log_min_error_statement", value: "panic" },
+];
+
+/**
  * Cloud SQL for PostgreSQL with a private IP only (no public address), TLS required, automated
  * daily backups with point-in-time recovery stored in the environment's region (or, with
  * `backups.offsite`, in that second location, so that they outlive the region), a Sunday-night
- * maintenance window, and deletion protection (Terraform's and the API's) when `protect` is set.
+ * maintenance window, deletion protection (Terraform's and the API's) when `protect` is set, and the
+ * logging of DATABASE_FLAGS.
  */
 export class GcpDatabase extends Construct implements DatabaseEndpoint {
   readonly host: string;
@@ -51,6 +70,7 @@ export class GcpDatabase extends Construct implements DatabaseEndpoint {
           backupRetentionSettings: { retainedBackups: backups.retentionDays, retentionUnit: "COUNT" },
         },
         maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
+        databaseFlags: DATABASE_FLAGS,
         userLabels: { environment: env.name },
       },
       dependsOn: [net.privateServiceAccess],

@@ -3,12 +3,14 @@ import { Aspects } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { GcpEnvironment } from "../../lib/environment";
 import { BackendParts, Backups } from "../parts";
-import { GcpBucket } from "./bucket";
+import { GcpAccessLogBucket } from "./access-logs";
+import { GcpBucket, suffixedBucketName } from "./bucket";
 import { bucketCopySettings, GcpBucketCopy } from "./bucket-copy";
 import { GcpCache } from "./cache";
 import { GcpCiIdentity } from "./ci-identity";
 import { GcpDatabase } from "./database";
 import { GcpDnsRecords } from "./dns";
+import { GcpLogRouting } from "./logs";
 import { GcpNetwork } from "./network";
 import { GcpService } from "./service";
 import { ProjectApis, WaitForApis } from "./services";
@@ -26,6 +28,10 @@ export function gcpProviders(scope: Construct, env: GcpEnvironment): void {
 export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDatabase, GcpCache> = {
   network: (scope, env) => {
     new ProjectApis(scope, "apis"); // every Google resource waits for its API (WaitForApis, above)
+    // The project's logs (Cloud Run's requests, Cloud SQL's, the flow logs) kept in the region, not in `global`.
+    new GcpLogRouting(scope, "logs", {
+      project: env.project, location: env.location, bucketId: `${env.name}-logs`, retentionDays: env.logs.retentionDays, protect: env.protect,
+    });
     return new GcpNetwork(scope, "network", env);
   },
   database: (scope, env, net, settings) => {
@@ -34,7 +40,12 @@ export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDa
     return new GcpDatabase(scope, "database", env, net, settings, env.backups);
   },
   bucket: (scope, env, net, settings) => {
-    const bucket = new GcpBucket(scope, "bucket", env, net, settings);
+    // Every request to the data bucket, logged into a bucket of their own in the environment's location.
+    const accessLogs = new GcpAccessLogBucket(scope, "bucket-access-logs", {
+      name: suffixedBucketName(`${env.project}-${env.name}`, "-access-logs"), location: env.location,
+      retentionDays: env.logs.retentionDays, protect: env.protect, labels: { environment: env.name },
+    });
+    const bucket = new GcpBucket(scope, "bucket", env, net, settings, accessLogs);
     // With backups.offsite, the objects are copied to a second EU location (with or without a database).
     const copy = bucketCopySettings(env);
     if (copy) new GcpBucketCopy(scope, "bucket-offsite", { source: bucket.bucket, ...copy });

@@ -16,7 +16,7 @@ import { GcpWorkers } from "./workers";
  * Cloud SQL and Memorystore, and its secrets from Secret Manager; its release command as a job run
  * before a new revision is deployed, and its workers as worker pools. With a DNS record it is reached
  * only through a global HTTPS load balancer (Cloud Run domain mappings are preview and not offered in
- * every region); without one, at its run.app URL.
+ * every region), its run.app URL switched off; without one, at its run.app URL.
  */
 export class GcpService extends Construct implements ServiceEndpoint {
   readonly url: string;
@@ -59,6 +59,10 @@ export class GcpService extends Construct implements ServiceEndpoint {
     }
 
     if (publicViaLoadBalancer) {
+      // Ingress already refuses the internet at the run.app URL, but it still answers from inside Google's
+      // network and the VPC: switched off, the load balancer is the only way in. (The prebuilt bindings
+      // predate the attribute; the provider built here has it.)
+      service.addOverride("default_uri_disabled", true);
       const lb = new GcpLoadBalancer(this, "load-balancer", env, service);
       this.url = `https://${lb.domain}`;
       this.publicIpv4 = [lb.address];

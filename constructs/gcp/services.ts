@@ -6,7 +6,7 @@ import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 const APIS = [
   "compute.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "run.googleapis.com",
   "secretmanager.googleapis.com", "iam.googleapis.com", "dns.googleapis.com", "storage.googleapis.com", "redis.googleapis.com",
-  "storagetransfer.googleapis.com",
+  "storagetransfer.googleapis.com", "logging.googleapis.com",
 ];
 
 /** The API each kind of Google resource or data source is made through, by type prefix: the first that matches. */
@@ -18,7 +18,9 @@ const API_OF_TYPE: readonly (readonly [prefix: string, api: string])[] = [
   ["google_secret_manager_", "secretmanager.googleapis.com"],
   ["google_service_account", "iam.googleapis.com"],
   ["google_iam_workload_identity_pool", "iam.googleapis.com"],
+  ["google_project_iam_custom_role", "iam.googleapis.com"], // before google_project_iam_
   ["google_project_iam_", "cloudresourcemanager.googleapis.com"],
+  ["google_logging_", "logging.googleapis.com"],
   ["google_dns_", "dns.googleapis.com"],
   ["google_storage_transfer_", "storagetransfer.googleapis.com"], // before google_storage_
   ["google_storage_", "storage.googleapis.com"],

@@ -249,10 +249,22 @@ export const gcpEnvironment = z.strictObject({
    */
   ci: z.strictObject({
     githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "a GitHub repository as owner/name, e.g. acme/backend"),
+    /**
+     * The repository's and its owner's numeric ids (`gh api repos/OWNER/REPO --jq .id,.owner.id`), as
+     * strings: the trust condition checks these, not the name, which someone else can register after
+     * a rename or a deletion. An id is never reused.
+     */
+    githubRepositoryId: z.string().regex(/^[1-9][0-9]{0,19}$/, "the repository's numeric id as a string, e.g. \"804113529\" (gh api repos/OWNER/REPO --jq .id)"),
+    githubRepositoryOwnerId: z.string().regex(/^[1-9][0-9]{0,19}$/, "the owner's numeric id as a string, e.g. \"98765432\" (gh api repos/OWNER/REPO --jq .owner.id)"),
     /** The GitHub environment whose jobs deploy this stack (give it required reviewers). Default: the stack's name. */
     deployEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name").optional(),
   }).optional(),
   backups: gcpBackups.optional(),
+  /**
+   * The project's logs (the `_Default` sink's regional log bucket) and the data bucket's access logs,
+   * both in the environment's location: kept `retentionDays` (Cloud Logging allows 1 to 3650), then deleted.
+   */
+  logs: z.strictObject({ retentionDays: wholeNumber(1, 3650).default(30) }).default({ retentionDays: 30 }),
   /** The Google Cloud project id. */
   project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id such as acme-prod-4711"),
   state: z.discriminatedUnion("backend", [localState, gcsState]),

@@ -53,7 +53,7 @@ export function locationAttributes(block: unknown, resourceType: string, resolve
 /**
  * Places a block puts data in without naming them in a location attribute: what the provider
  * chooses when a setting is left out, a setting that means "anywhere", or a place another resource
- * is (a transfer job's sink bucket). Each is given at the attribute responsible, with the value the
+ * is (a transfer job's sink bucket, a log sink's destination, a bucket's access log bucket). Each is given at the attribute responsible, with the value the
  * provider uses (`global`: no table allows it) or a reference to the other resource's location.
  * Configuration only: in a plan the provider's choice is a planned value already, and a value
  * known only after apply is absent from it.
@@ -70,7 +70,32 @@ const IMPLIED_LOCATIONS: Record<string, (get: (...keys: string[]) => unknown) =>
     const sinks: [string, string][] = typeof bucket === "string" ? [[`${spec}.gcs_data_sink.bucket_name`, locationOfBucket(bucket)]] : [];
     return get(spec, "posix_data_sink") != null ? [...sinks, [`${spec}.posix_data_sink`, "a file system"]] : sinks;
   }),
+  // A sink stores logs where its destination is: a log bucket or a bucket of the stack is judged by its location;
+  // any other destination (BigQuery, Pub/Sub, another project) is not a place and is refused.
+  google_logging_project_sink: (get) => {
+    const destination = get("destination");
+    return typeof destination === "string" ? [["destination", locationOfSinkDestination(destination)]] : [];
+  },
+  // A bucket's access logs are written into its log bucket: a bucket of the stack is judged by its location.
+  google_storage_bucket: (get) => {
+    const logBucket = get("logging", "log_bucket");
+    return typeof logBucket === "string" ? [["logging.log_bucket", locationOfBucket(logBucket)]] : [];
+  },
 };
+
+/**
+ * Where a sink's destination stores: a log bucket's location is part of its name
+ * (`logging.googleapis.com/projects/<p>/locations/<location>/buckets/<b>`, or a reference to a log bucket
+ * of the stack), a Cloud Storage bucket's is its own; anything else stays as it is.
+ */
+function locationOfSinkDestination(destination: string): string {
+  const logBucket = /^logging\.googleapis\.com\/projects\/[^/]+\/locations\/([^/]+)\/buckets\/[^/]+$/.exec(destination);
+  if (logBucket) return logBucket[1];
+  const ref = /^logging\.googleapis\.com\/\$\{google_logging_project_bucket_config\.([A-Za-z0-9_-]+)\.id\}$/.exec(destination);
+  if (ref) return `\${google_logging_project_bucket_config.${ref[1]}.location}`;
+  const storage = /^storage\.googleapis\.com\/(.+)$/.exec(destination);
+  return storage ? locationOfBucket(storage[1]) : destination;
+}
 
 /** `${google_storage_bucket.<name>.name}` (or `.id`, the same) becomes that bucket's location; anything else stays as it is. */
 function locationOfBucket(name: string): string {
