@@ -8,6 +8,9 @@ export default defineEnvironment({
   service: { image: "europe-west3-docker.pkg.dev/acme-prod-4711/apps/api:1.4.2", replicas: 2, healthPath: "/healthz" },
   database: { size: "db-custom-1-3840", storageGb: 20, postgres: 16, availability: "REGIONAL" },
   bucket: { versioning: true, location: "EU" },
+  // Set this zone's name servers and DS record (outputs dns_name_servers, dns_ds_record) at acme.eu's registrar.
+  // gcp-staging's staging.acme.eu is delegated from here once it exists: add its outputs as
+  // delegations: { staging: { nameServers: [...], ds: [...] } } (README "DNS and HTTPS after the first apply").
   dns: { provider: "gcp", zone: "acme.eu", record: "api" },
   // Cloud SQL's backups in the EU multi-region (they outlive europe-west3), the bucket copied daily to a bucket there.
   backups: { retentionDays: 30, schedule: "daily", offsite: { location: "EU" } },

@@ -8,7 +8,8 @@ export default defineEnvironment({
   service: { image: "europe-west3-docker.pkg.dev/acme-staging-4711/apps/api:1.4.2", replicas: 1, healthPath: "/healthz" },
   database: { size: "db-custom-1-3840", storageGb: 10, postgres: 16 },
   bucket: { versioning: true, location: "EU" },
-  // A zone of its own in this project: delegate staging.acme.eu to it from gcp-prod's acme.eu (NS records).
+  // A zone of its own in this project, delegated from gcp-prod's acme.eu: after the first apply, copy this stack's
+  // dns_name_servers and dns_ds_record outputs into gcp-prod's dns.delegations.staging (README "DNS and HTTPS").
   dns: { provider: "gcp", zone: "staging.acme.eu", record: "api" },
   backups: { retentionDays: 7, schedule: "daily" },
   // Keyless GitHub Actions (README "Pull-request plans, drift detection and deploys"); the ids are what the

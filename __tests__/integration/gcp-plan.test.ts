@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { certificateName } from "../../constructs/gcp/load-balancer";
 import { LOCATION_TABLES, RESIDENCY_POLICIES, judgeLocation } from "../../lib/residency";
 import { byType, offlinePlan, PlannedResource, synthApp, terraformOk } from "./helpers";
 
@@ -18,7 +19,7 @@ const API_OF_TYPE: Record<string, string> = {
   google_cloud_run_v2_service: "run", google_cloud_run_v2_service_iam_member: "run",
   google_secret_manager_secret: "secretmanager", google_secret_manager_secret_version: "secretmanager", google_secret_manager_secret_iam_member: "secretmanager",
   google_service_account: "iam", google_service_account_iam_member: "iam", google_iam_workload_identity_pool: "iam", google_iam_workload_identity_pool_provider: "iam",
-  google_project_iam_member: "cloudresourcemanager", google_project_iam_custom_role: "iam", google_dns_managed_zone: "dns", google_dns_record_set: "dns",
+  google_project_iam_member: "cloudresourcemanager", google_project_iam_custom_role: "iam", google_dns_managed_zone: "dns", google_dns_record_set: "dns", google_dns_keys: "dns", // a data source
   google_storage_bucket: "storage", google_storage_bucket_iam_member: "storage", google_storage_hmac_key: "storage",
   google_storage_transfer_job: "storagetransfer", google_storage_transfer_project_service_account: "storagetransfer", // a data source
   google_logging_project_bucket_config: "logging", google_logging_project_sink: "logging",
@@ -122,9 +123,17 @@ describe.each([
     // Reached through the load balancer only: the run.app URL is switched off (an attribute the provider built here knows).
     expect(run.default_uri_disabled).toBe(true);
     expect(run.deletion_protection).toBe(expected.protect);
+    // Public by switching off the invoker check (the prebuilt bindings' attribute, accepted by the provider built here), no allUsers binding.
+    expect(run.invoker_iam_disabled).toBe(true);
+    expect(byType(resources, "google_cloud_run_v2_service_iam_member")).toEqual([]);
+    expect(JSON.stringify(resources)).not.toContain("allUsers");
     // Least privilege: the runtime account holds no project-wide role, only grants on its own secrets and bucket.
     expect(byType(resources, "google_project_iam_member").filter((m) => m.values.member.includes(`:${stack}-run@`))).toEqual([]);
     expect(byType(resources, "google_secret_manager_secret_iam_member").every((m) => m.values.role === "roles/secretmanager.secretAccessor")).toBe(true);
+  });
+
+  test("private service access: retried by updating the ranges after a failed create; destroy removes the peering when Cloud SQL still holds the connection", () => {
+    expect(one("google_service_networking_connection")).toMatchObject({ update_on_creation_fail: true, deletion_policy: "REMOVE_PEERING" });
   });
 
   test("the firewall allows nothing in", () => {
@@ -189,13 +198,14 @@ describe.each([
     expect(roles("plan").sort()).toEqual([
       customRole, "roles/compute.viewer", "roles/dns.reader", "roles/iam.securityReviewer", "roles/iam.serviceAccountViewer",
       "roles/iam.workloadIdentityPoolViewer", "roles/run.viewer", "roles/secretmanager.viewer", "roles/servicenetworking.viewer",
-      "roles/serviceusage.serviceUsageViewer", "roles/storage.bucketViewer", "roles/storage.viewer", ...(expected.offsite ? ["roles/storagetransfer.viewer"] : []),
+      "roles/serviceusage.serviceUsageViewer", "roles/storage.bucketViewer", ...(expected.offsite ? ["roles/storagetransfer.viewer"] : []),
     ]);
     expect(one("google_project_iam_custom_role")).toMatchObject({
       role_id: `${stack.replace("-", "_")}_ci_plan`,
       permissions: expect.arrayContaining(["cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.users.list", "logging.buckets.get", "logging.sinks.get"]),
     });
-    expect(one("google_project_iam_custom_role").permissions).toHaveLength(5);
+    expect(one("google_project_iam_custom_role").permissions).toHaveLength(7); // + storage.hmacKeys.get/list: the key's metadata
+    expect(roles("deploy")).toContain("roles/storage.hmacKeyAdmin"); // the HMAC key: storage.admin grants no storage.hmacKeys.*
     // Secret values: none. A version's refresh reads only its metadata when access is refused (versions never change).
     const planMember = new RegExp(`:${stack}-ci-plan@`);
     expect(byType(resources, "google_secret_manager_secret_iam_member").filter((m) => planMember.test(m.values.member ?? ""))).toEqual([]);
@@ -225,11 +235,25 @@ describe.each([
       const enabled = [...(waitsFor.get(r.address) ?? [])].map((p) => api.get(p)).filter(Boolean);
       expect({ resource: r.address, waitsFor: enabled }).toEqual({ resource: r.address, waitsFor: expect.arrayContaining([`${API_OF_TYPE[r.type]}.googleapis.com`]) });
     }
+    // Cloud Resource Manager first: every other API's enablement is read back through it.
+    const crm = [...api].find(([, service]) => service === "cloudresourcemanager.googleapis.com")![0];
+    for (const other of [...api.keys()].filter((a) => a !== crm)) expect({ api: other, waitsForCrm: waitsFor.get(other)?.has(crm) }).toEqual({ api: other, waitsForCrm: true });
     const run = byType(resources, "google_cloud_run_v2_service")[0].address;
     const secretAccess = [...byType(resources, "google_secret_manager_secret_iam_member"), ...byType(resources, "google_secret_manager_secret_version")]
       .map((r) => r.address).filter((a) => !a.includes("database-password") && !a.includes(".ci_")); // the operators' copy and CI's grants: not the service's
     expect(secretAccess).toHaveLength(6);
     expect([...waitsFor.get(run)!]).toEqual(expect.arrayContaining([...secretAccess, byType(resources, "google_sql_database_instance")[0].address]));
+  });
+
+  test("the managed certificate's name follows its domains (a domain change creates a new one before the old is deleted); the zone is signed", () => {
+    const certificate = one("google_compute_managed_ssl_certificate");
+    const domain = stack === "gcp-prod" ? "api.acme.eu" : "api.staging.acme.eu";
+    expect(certificate.managed).toEqual([{ domains: [domain] }]);
+    expect(certificate.name).toBe(certificateName(stack, [domain]));
+    expect(certificate.name).toMatch(new RegExp(`^${stack}-[0-9a-f]{8}$`));
+    expect(Object.values<any>(synthesized.resource.google_compute_managed_ssl_certificate)[0].lifecycle).toEqual({ create_before_destroy: true });
+    expect(one("google_dns_managed_zone").dnssec_config).toEqual([expect.objectContaining({ state: "on" })]);
+    expect(Object.keys(synthesized.output)).toEqual(expect.arrayContaining(["dns_name_servers", "dns_ds_record", "https_status"]));
   });
 
   test("every location and region is in the EU", () => {

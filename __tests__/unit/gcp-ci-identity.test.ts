@@ -23,7 +23,7 @@ const rolesOf = (json: string, account: "plan" | "deploy") =>
 const PLAN_ROLES = [
   "roles/compute.viewer", "roles/dns.reader", "roles/iam.securityReviewer", "roles/iam.serviceAccountViewer", "roles/iam.workloadIdentityPoolViewer",
   "roles/run.viewer", "roles/secretmanager.viewer", "roles/servicenetworking.viewer", "roles/serviceusage.serviceUsageViewer",
-  "roles/storage.bucketViewer", "roles/storage.viewer",
+  "roles/storage.bucketViewer",
 ];
 
 describe("the plan identity reads settings, not data", () => {
@@ -36,10 +36,10 @@ describe("the plan identity reads settings, not data", () => {
     expect(rolesOf(json, "plan")).not.toContain("roles/logging.viewer"); // it may read the logs
   });
 
-  test("what no predefined read role grants alone is a custom role: Cloud SQL and log routing settings, granted to the plan identity by name", () => {
+  test("what no predefined read role grants alone is a custom role: Cloud SQL, log routing and HMAC key settings, granted to the plan identity by name", () => {
     expect(json).toHaveResourceWithProperties(ProjectIamCustomRole, {
       project: "acme-prod-4711", role_id: "gcp_prod_ci_plan",
-      permissions: ["logging.buckets.get", "logging.sinks.get", "cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.users.list"],
+      permissions: ["logging.buckets.get", "logging.sinks.get", "storage.hmacKeys.get", "storage.hmacKeys.list", "cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.users.list"],
     });
     const [roleId] = resourcesOf(json, "google_project_iam_custom_role")[0];
     const [, grant] = resourcesOf(json, "google_project_iam_member").find(([id]) => id.startsWith("ci_plan-reads-grant"))!;
@@ -52,7 +52,7 @@ describe("the plan identity reads settings, not data", () => {
     expect(rolesOf(json, "plan")).toContain("roles/redis.viewer");
     expect(rolesOf(json, "deploy")).toContain("roles/redis.admin");
     const [, role] = resourcesOf(json, "google_project_iam_custom_role")[0];
-    expect(role.permissions).toEqual(["logging.buckets.get", "logging.sinks.get", "redis.instances.getAuthString"]);
+    expect(role.permissions).toEqual(["logging.buckets.get", "logging.sinks.get", "storage.hmacKeys.get", "storage.hmacKeys.list", "redis.instances.getAuthString"]);
   });
 
   test("no secret's value, not even of a secret added in code: versions are read for their metadata only", () => {

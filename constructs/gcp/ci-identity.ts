@@ -30,7 +30,6 @@ const PLAN_ROLES = [
   "roles/iam.workloadIdentityPoolViewer", // this pool and its provider
   "roles/dns.reader", // the zone and its records
   "roles/storage.bucketViewer", // the buckets' settings: no object
-  "roles/storage.viewer", // the HMAC key's metadata (storage.hmacKeys.get): no object, no secret
 ];
 
 /**
@@ -39,11 +38,14 @@ const PLAN_ROLES = [
  * Viewer may also read the logs, and only Redis admins may read the AUTH string, which refreshing
  * google_redis_instance reads (it is in the state anyway). Not Secret Manager's secretAccessor: the
  * provider refreshes a secret version by reading its value, but keeps the state's when access is
- * refused, and a version's value never changes, so there is nothing to compare.
+ * refused, and a version's value never changes, so there is nothing to compare. The HMAC key's metadata
+ * (never its secret, which only its creation returns): only the HMAC Key Admin and the basic roles grant
+ * reading it, so the two read permissions are here.
  */
 function planReads(env: GcpEnvironment): string[] {
   return [
     "logging.buckets.get", "logging.sinks.get",
+    ...(env.bucket === false ? [] : ["storage.hmacKeys.get", "storage.hmacKeys.list"]),
     ...(env.database === false ? [] : ["cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.users.list"]),
     ...(env.cache ? ["redis.instances.getAuthString"] : []),
   ];
@@ -60,6 +62,7 @@ const DEPLOY_ROLES = [
   "roles/iam.workloadIdentityPoolAdmin", "roles/resourcemanager.projectIamAdmin",
   "roles/logging.configWriter", // the regional log bucket and the _Default sink
   "roles/iam.roleAdmin", // the plan identity's custom role
+  "roles/storage.hmacKeyAdmin", // the bucket's HMAC key (storage.admin grants no storage.hmacKeys.*): create, refresh, rotate
 ];
 
 /** With a cache, and with the data bucket's off-site copy (bucket-copy.ts): read by plans, managed by deploys. */
@@ -81,8 +84,8 @@ const COPY_ROLES = { plan: ["roles/storagetransfer.viewer"], deploy: ["roles/sto
 export class GcpCiIdentity extends Construct {
   constructor(scope: Construct, id: string, env: GcpEnvironment, ci: NonNullable<GcpEnvironment["ci"]>) {
     super(scope, id);
-    // Token exchange and impersonation, and the project IAM grants below (cloudresourcemanager).
-    const apis = ["iamcredentials.googleapis.com", "sts.googleapis.com", "cloudresourcemanager.googleapis.com"].map((service) =>
+    // Token exchange and impersonation (the project IAM grants below wait for cloudresourcemanager, in the stack's APIS).
+    const apis = ["iamcredentials.googleapis.com", "sts.googleapis.com"].map((service) =>
       new ProjectService(this, service.split(".")[0], { service, disableOnDestroy: false, disableDependentServices: false }));
 
     const pool = new IamWorkloadIdentityPool(this, "pool", {
@@ -141,7 +144,7 @@ export class GcpCiIdentity extends Construct {
     const roleId = `${env.name.replace(/-/g, "_")}_ci_plan`;
     const role = new ProjectIamCustomRole(this, "plan-reads", {
       project: env.project, roleId, title: `${env.name} CI plans: reads no predefined role grants alone`,
-      description: "Cloud SQL, log routing and Redis settings a plan refreshes, without exporting, reading logs or administering",
+      description: "Cloud SQL, log routing, HMAC key and Redis settings a plan refreshes, without exporting, reading logs or administering",
       permissions: planReads(env),
     });
     // Named literally (the role's own name is known only after apply), so a plan shows which role is granted.

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
@@ -25,12 +27,28 @@ export class GcpLoadBalancer extends Construct {
       name: env.name, loadBalancingScheme: "EXTERNAL_MANAGED", protocol: "HTTPS", backend: [{ group: neg.id }],
     });
     const urlMap = new ComputeUrlMap(this, "url-map", { name: env.name, defaultService: backend.id });
-    const certificate = new ComputeManagedSslCertificate(this, "certificate", { name: env.name, managed: { domains: [this.domain] } });
+    // A certificate in use by the proxy cannot be deleted, and its domains cannot change in place: a new one
+    // (its name follows its domains) is created, the proxy switched to it, and then the old one deleted.
+    const domains = [this.domain];
+    const certificate = new ComputeManagedSslCertificate(this, "certificate", {
+      name: certificateName(env.name, domains), managed: { domains }, lifecycle: { createBeforeDestroy: true },
+    });
     const proxy = new ComputeTargetHttpsProxy(this, "https-proxy", { name: env.name, urlMap: urlMap.id, sslCertificates: [certificate.id] });
     const address = new ComputeGlobalAddress(this, "address", { name: env.name });
     new ComputeGlobalForwardingRule(this, "https", {
       name: `${env.name}-https`, target: proxy.id, portRange: "443", ipAddress: address.address, loadBalancingScheme: "EXTERNAL_MANAGED",
     });
     this.address = address.address;
+    new TerraformOutput(this, "https_status", {
+      value: `https://${this.domain} works once ${this.domain} resolves to ${address.address} and certificate ${certificate.name} is ACTIVE ` +
+        `(gcloud compute ssl-certificates describe ${certificate.name} --global --project ${env.project} --format='value(managed.status)')`,
+      description: "Google provisions the managed certificate only after the domain resolves to the load balancer; that can take up to 60 minutes",
+    }).overrideLogicalId("https_status");
   }
+}
+
+/** `<env>-<8 hex digits of the domains>`: a new name when the domains change (at most 63 characters). */
+export function certificateName(envName: string, domains: readonly string[]): string {
+  const hash = createHash("sha256").update([...domains].sort().join(",")).digest("hex").slice(0, 8);
+  return `${envName.slice(0, 54)}-${hash}`;
 }

@@ -44,6 +44,16 @@ export class GcpNetwork extends Construct {
     });
     this.privateServiceAccess = new ServiceNetworkingConnection(this, "sql-peering", {
       network: this.network.id, service: "servicenetworking.googleapis.com", reservedPeeringRanges: [range.name],
+      // A first create that fails intermittently can leave the connection half made; the retry is then refused
+      // with "Cannot modify allocated ranges in CreateConnection": with this, the provider updates the existing
+      // connection's ranges instead.
+      updateOnCreationFail: true,
+      // Destroy: Cloud SQL keeps a deleted instance's resources for days (so it can be restored), and until then
+      // deleting the connection fails with "Producer services … are still using this connection". REMOVE_PEERING
+      // (the provider built here has it) then removes the VPC peering instead, so the network can be deleted too;
+      // ABANDON would only drop the connection from the state and leave the peering, which blocks deleting the
+      // network. Safe here: the database and the cache depend on the connection, so they are gone by then.
+      deletionPolicy: "REMOVE_PEERING",
     });
     this.runtimeAccount = new ServiceAccount(this, "runtime", {
       accountId: `${env.name}-run`.slice(0, 30), displayName: `${env.name} service (Cloud Run)`,

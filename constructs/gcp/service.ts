@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
-import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { GcpEnvironment } from "../../lib/environment";
 import { AppEnvironment } from "../app-environment";
 import { ServiceEndpoint } from "../parts";
@@ -16,7 +15,8 @@ import { GcpWorkers } from "./workers";
  * Cloud SQL and Memorystore, and its secrets from Secret Manager; its release command as a job run
  * before a new revision is deployed, and its workers as worker pools. With a DNS record it is reached
  * only through a global HTTPS load balancer (Cloud Run domain mappings are preview and not offered in
- * every region), its run.app URL switched off; without one, at its run.app URL.
+ * every region), its run.app URL switched off; without one, at its run.app URL. A public service is open to
+ * anyone by switching off Cloud Run's invoker check, not by granting `allUsers` the invoker role.
  */
 export class GcpService extends Construct implements ServiceEndpoint {
   readonly url: string;
@@ -38,6 +38,11 @@ export class GcpService extends Construct implements ServiceEndpoint {
       ingress: env.service.ingress === "internal" ? "INGRESS_TRAFFIC_INTERNAL_ONLY"
         : publicViaLoadBalancer ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL",
       labels: { environment: env.name },
+      // A public API: anyone may invoke it (ingress still decides through which front door). Switching off
+      // the invoker IAM check is Google's way for that: an `allUsers` binding is refused where domain-restricted
+      // sharing is on (the default for organizations created since May 2024), and a binding is lost when the
+      // service is replaced. Internal ingress keeps the check: callers need roles/run.invoker, granted by no one here.
+      invokerIamDisabled: env.service.ingress === "all",
       template: {
         serviceAccount: app.serviceAccount,
         scaling: { minInstanceCount: env.service.replicas, maxInstanceCount: Math.max(env.service.maxInstances, env.service.replicas) },
@@ -53,10 +58,6 @@ export class GcpService extends Construct implements ServiceEndpoint {
       // read them (DATABASE_URL's version waits for Cloud SQL); a new revision waits for the release.
       dependsOn: [...app.readable, ...release],
     });
-    if (env.service.ingress === "all") {
-      // A public API: anyone may invoke it (ingress still decides through which front door).
-      new CloudRunV2ServiceIamMember(this, "public", { name: service.name, location: service.location, role: "roles/run.invoker", member: "allUsers" });
-    }
 
     if (publicViaLoadBalancer) {
       // Ingress already refuses the internet at the run.app URL, but it still answers from inside Google's

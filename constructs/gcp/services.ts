@@ -2,9 +2,15 @@ import { Construct, IConstruct } from "constructs";
 import { dependable, IAspect, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 
-/** The Google APIs a fresh project needs switched on for this backend. */
+/**
+ * Enabled before every other API: the provider reads each google_project_service (after creating it, and
+ * on every refresh) through Cloud Resource Manager, and project IAM is made through it too.
+ */
+export const RESOURCE_MANAGER_API = "cloudresourcemanager.googleapis.com";
+
+/** The Google APIs a fresh project needs switched on for this backend (RESOURCE_MANAGER_API first). */
 const APIS = [
-  "compute.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "run.googleapis.com",
+  RESOURCE_MANAGER_API, "compute.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "run.googleapis.com",
   "secretmanager.googleapis.com", "iam.googleapis.com", "dns.googleapis.com", "storage.googleapis.com", "redis.googleapis.com",
   "storagetransfer.googleapis.com", "logging.googleapis.com",
 ];
@@ -29,7 +35,15 @@ const API_OF_TYPE: readonly (readonly [prefix: string, api: string])[] = [
 
 /**
  * Enables the APIs. Left enabled on destroy: other things in the project may use them, and
- * disabling an API deletes what depends on it.
+ * disabling an API deletes what depends on it. Cloud Resource Manager first (WaitForApis makes every
+ * other google_project_service wait for it).
+ *
+ * An API just enabled is not usable everywhere at once (Google: "a few minutes" to propagate). A
+ * `time_sleep` after enablement would cover that, but the time provider is not among the providers this
+ * project builds and pins (lib/providers.ts), so there is none: the google provider retries the errors
+ * it knows as transient, and where a first apply into a fresh project still fails with "API has not been
+ * used in project … or it is disabled", running the same deploy again continues from where it stopped
+ * (the APIs are enabled by then).
  */
 export class ProjectApis extends Construct {
   readonly services: ProjectService[];
@@ -52,14 +66,21 @@ export class WaitForApis implements IAspect {
   private readonly done = new WeakSet<IConstruct>(); // a second synth visits again
 
   visit(node: IConstruct): void {
-    if (!(node instanceof TerraformResource || node instanceof TerraformDataSource) || node instanceof ProjectService || this.done.has(node)) return;
+    if (!(node instanceof TerraformResource || node instanceof TerraformDataSource) || this.done.has(node)) return;
     const type = node.terraformResourceType;
     if (!type.startsWith("google_")) return;
-    const api = API_OF_TYPE.find(([prefix]) => type.startsWith(prefix))?.[1];
-    if (!api) throw new Error(`${node.node.path}: no Google API is known for ${type}; add the API it is made through to API_OF_TYPE in constructs/gcp/services.ts`);
     this.enabled ??= new Map(TerraformStack.of(node).node.findAll()
       .filter((c): c is ProjectService => c instanceof ProjectService)
       .map((s) => [s.serviceInput!, s]));
+    if (node instanceof ProjectService) {
+      // Every other API's enablement (the CI identity's too) after Cloud Resource Manager's: reading it back calls that API.
+      const first = this.enabled.get(RESOURCE_MANAGER_API);
+      if (first && node !== first) node.dependsOn = [...(node.dependsOn ?? []), dependable(first)];
+      this.done.add(node);
+      return;
+    }
+    const api = API_OF_TYPE.find(([prefix]) => type.startsWith(prefix))?.[1];
+    if (!api) throw new Error(`${node.node.path}: no Google API is known for ${type}; add the API it is made through to API_OF_TYPE in constructs/gcp/services.ts`);
     const service = this.enabled.get(api);
     if (!service) throw new Error(`${node.node.path}: ${type} is made through ${api}, which no google_project_service in the stack enables; add it to APIS in constructs/gcp/services.ts`);
     node.dependsOn = [...(node.dependsOn ?? []), dependable(service)];

@@ -19,6 +19,10 @@ export function consistencyProblems(raw: unknown): Problem[] {
   const problems: Problem[] = [...appProblems(raw), ...offsiteProblems(raw)];
   if (valueAt(raw, ["provider"]) === "docker") problems.push(...dockerProblems(raw));
   if (valueAt(raw, ["provider"]) === "hetzner") problems.push(...containerImageProblems(raw));
+  const delegations = valueAt(raw, ["dns", "delegations"]);
+  if (delegations !== undefined && (valueAt(raw, ["dns", "provider"]) !== "gcp" || valueAt(raw, ["dns", "createZone"]) === false)) {
+    problems.push({ field: "dns.delegations", value: delegations, message: "only with dns.provider gcp and a zone this stack creates (createZone not false): the NS and DS records go into that zone" });
+  }
   return problems;
 }
 

@@ -89,6 +89,21 @@ const dns = z.strictObject({
    * managed here. A zone is owned by one stack: destroying that stack deletes it.
    */
   createZone: z.boolean().default(true),
+  /**
+   * Subdomains of this zone served by zones of their own (another environment's, e.g. gcp-staging's
+   * staging.acme.eu under gcp-prod's acme.eu), keyed by their name inside this zone ("staging"): NS records
+   * and, for a DNSSEC-signed child, DS records in this zone. Copy the values from the child stack's outputs
+   * after its first apply (`dns_name_servers`, `dns_ds_record`). Only with provider gcp and createZone.
+   */
+  delegations: z.record(
+    z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "a name inside the zone such as staging"),
+    z.strictObject({
+      /** The child zone's name servers, e.g. ["ns-cloud-b1.googledomains.com.", ...]. */
+      nameServers: z.array(z.string().regex(/^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/, "a name server's host name")).min(1),
+      /** The child's DS record(s), "<key tag> <algorithm> <digest type> <digest>". Default: none (the child is not validated by DNSSEC resolvers). */
+      ds: z.array(z.string().regex(/^\d{1,5} \d{1,3} \d{1,3} [0-9A-Fa-f]+$/, "a DS record such as 2371 8 2 1F3A...")).optional(),
+    }),
+  ).optional(),
 });
 
 const backups = z.strictObject({
