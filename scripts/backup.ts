@@ -20,7 +20,7 @@ import { dockerNames } from "../constructs/docker/names";
 import { ContainerEnvironment } from "../constructs/docker/environment";
 import { sshOptions } from "../constructs/docker/host";
 import { MACHINE_OUTPUTS } from "../constructs/hetzner/outputs";
-import { HetznerEnvironment, loadEnvironments, stacksOf } from "../lib/environment";
+import { HetznerEnvironment, hostBackups, loadEnvironments, stacksOf } from "../lib/environment";
 import { init, lastLines, OUT_DIR, terraform } from "./lib/stack-runner";
 import { runCli } from "./lib/cli";
 import { PROJECT_ROOT } from "./lib/paths";
@@ -59,18 +59,13 @@ async function main(): Promise<void> {
 async function showDumps(env: ContainerEnvironment, backup: Sidecar): Promise<void> {
   console.log(`Dumps in ${env.name}'s backup bucket (key, bytes, time, verification):`);
   await backup(["list"]);
-  if (hasOffsite(env)) {
+  if (hostBackups(env)?.copiedOffsite) {
     console.log("Off-site copies:");
     await backup(["list", "--offsite"]);
   }
   console.log(`Last run: ${await backup(["status"], "capture")}`);
 }
 
-/** Whether the sidecar copies off-site: a store the file names, or (on Hetzner, by default) the machines' stack's. */
-function hasOffsite(env: ContainerEnvironment): boolean {
-  const offsite = env.backups?.offsite;
-  return env.provider === "hetzner" ? offsite !== false : offsite !== undefined;
-}
 
 /** The arguments of a mode; anything else (another mode's option included) is a usage error, before anything runs. */
 function parse(mode: Mode, args: string[]): { name: string; from?: string; list?: boolean; "from-offsite"?: boolean } {
@@ -116,7 +111,7 @@ function sidecar(env: ContainerEnvironment, docker: string[]): Sidecar {
  * put back too (it becomes exactly the copy's objects): the way back after losing the whole host.
  */
 async function restore(env: ContainerEnvironment, backup: Sidecar, source: { from?: string; offsite: boolean }): Promise<void> {
-  if (source.offsite && !hasOffsite(env)) throw new Error(`${env.file}: backups.offsite: this environment keeps no off-site copy to restore from`);
+  if (source.offsite && !hostBackups(env)?.copiedOffsite) throw new Error(`${env.file}: backups.offsite: this environment keeps no off-site copy to restore from`);
   const where = source.offsite ? ["--offsite"] : [];
   // Which dump to restore is settled first: once the safety dump is stored it is the newest one,
   // and "the newest" would then be the database as it is now. A mistyped --from fails here, too.

@@ -4,7 +4,7 @@ import { ContainerEnvironment } from "./environment";
 import { BackupSettings, Backups, DatabaseEndpoint } from "../parts";
 import { healthcheck, serviceContainer } from "./container";
 import { deployerSecret } from "../deployer-secrets";
-import { SecretRef } from "../../lib/environment";
+import { hostBackups, SecretRef } from "../../lib/environment";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
 import { dockerNames } from "./names";
@@ -42,11 +42,11 @@ export interface BackupProtection {
 
 /** The environment file's key and off-site store (`backups.encryptionKey`, `backups.offsite`), read from the deployer's variables. */
 export function backupProtection(scope: Construct, env: ContainerEnvironment): BackupProtection {
-  const backups = env.backups;
+  const backups = hostBackups(env);
   if (!backups) return {};
   const secrets = new Construct(scope, "backup-secrets");
   const read = (id: string, ref: SecretRef, field: string) => deployerSecret(secrets, id, ref, `${env.file}: backups.${field}`);
-  const offsite = backups.offsite || undefined;
+  const { offsite } = backups;
   return {
     encryptionKey: backups.encryptionKey && read("encryption-key", backups.encryptionKey, "encryptionKey"),
     offsite: offsite && {

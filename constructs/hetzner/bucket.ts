@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformVariable } from "cdktf";
 import { Bucket } from "../../.gen/providers/s3/bucket";
 import { S3Provider } from "../../.gen/providers/s3/provider";
-import { HetznerEnvironment } from "../../lib/environment";
+import { HetznerEnvironment, hostBackups } from "../../lib/environment";
 import { hetzner, HETZNER_OBJECT_STORAGE_LOCATIONS, hetznerObjectStorageEndpoint } from "../../lib/residency/hetzner";
 import { allowedLocations, RESIDENCY_POLICIES } from "../../lib/residency";
 
@@ -12,6 +12,7 @@ export function objectStorage(env: HetznerEnvironment) {
   const location = settings?.location ?? env.location;
   // The backup bucket is named after the app's, which is named after the environment by default.
   const name = settings?.name ?? `${env.name}-data`;
+  const backups = hostBackups(env);
   return {
     ...objectStorageAt(location),
     /** The app's bucket, when the environment has one. */
@@ -19,7 +20,7 @@ export function objectStorage(env: HetznerEnvironment) {
     /** The dumps' bucket, when the environment has a database. */
     backupBucket: env.database && env.backups ? `${name}-backups` : undefined,
     /** The off-site copies' bucket in another location, unless the file names its own store or says `offsite: false`. */
-    offsite: env.database && env.backups?.offsite === undefined ? { bucket: `${name}-offsite`, ...objectStorageAt(offsiteLocation(env, location)) } : undefined,
+    offsite: env.database && backups?.copiedOffsite && !backups.offsite ? { bucket: `${name}-offsite`, ...objectStorageAt(offsiteLocation(env, location)) } : undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import { hostBackups } from "./backups";
 import { Environment } from "./schema";
 
 /**
@@ -6,8 +7,7 @@ import { Environment } from "./schema";
  * from the job's secrets into the job's environment (npm run app-secrets).
  */
 export function deployerVariables(env: Environment): string[] {
-  const backups = env.backups && "encryptionKey" in env.backups ? env.backups : undefined;
-  const offsite = backups?.offsite || undefined;
-  const refs = [...Object.values(env.service.secrets), backups?.encryptionKey, offsite?.accessKeyId, offsite?.secretAccessKey];
+  const backups = hostBackups(env);
+  const refs = [...Object.values(env.service.secrets), backups?.encryptionKey, backups?.offsite?.accessKeyId, backups?.offsite?.secretAccessKey];
   return [...new Set(refs.flatMap((ref) => (ref ? [ref.env] : [])))].sort();
 }

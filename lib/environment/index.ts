@@ -2,6 +2,7 @@ import { EnvironmentInput } from "./schema";
 
 export * from "./schema";
 export * from "./app";
+export { hostBackups, type OffsiteStoreSettings } from "./backups";
 export { deployerVariables } from "./deployer-variables";
 export { environmentWarnings } from "./warnings";
 export { EnvironmentError, type Problem } from "./problems";

@@ -1,3 +1,4 @@
+import { hostBackups } from "./backups";
 import { Environment } from "./schema";
 
 /**
@@ -7,12 +8,12 @@ import { Environment } from "./schema";
  * another location unless the file says `offsite: false`.
  */
 export function environmentWarnings(env: Environment): string[] {
-  if (!env.database || !env.backups) return [];
-  const offsite = "encryptionKey" in env.backups ? env.backups.offsite : undefined;
-  if (env.provider === "docker" && offsite === undefined && !env.host.url.startsWith("unix://")) {
+  const backups = hostBackups(env);
+  if (!env.database || !backups || backups.copiedOffsite) return [];
+  if (env.provider === "docker" && !env.host.url.startsWith("unix://")) {
     return [`${env.file}: backups.offsite is not set: the dumps stay on the Docker host (${env.host.url}), and a lost disk or deleted server takes the database and every backup with it. Name an S3 store elsewhere (README "Backups").`];
   }
-  if (env.provider === "hetzner" && offsite === false) {
+  if (env.provider === "hetzner") {
     return [`${env.file}: backups.offsite is false: the dumps are only in Object Storage in ${env.location}, where the servers are; a site's loss takes both.`];
   }
   return [];

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { Environment, StatePart } from "../../lib/environment";
+import { Environment, hostBackups, StatePart } from "../../lib/environment";
 
 /*
  * Which credentials a stack needs before terraform can read its state and its real resources.
@@ -64,8 +64,8 @@ function needsOf(env: Environment, part: StatePart): Need[] {
   const hasApp = env.provider !== "hetzner" || part === "apps";
   for (const [name, ref] of Object.entries(env.service.secrets)) if (hasApp) needs.push({ what: `the app's secret ${name}`, anyOf: [ref.env] });
   // So are the backups' (the sidecar is beside the app).
-  const backups = env.backups && "encryptionKey" in env.backups ? env.backups : undefined;
-  const offsite = backups?.offsite || undefined;
+  const backups = hostBackups(env);
+  const offsite = backups?.offsite;
   if (hasApp && backups?.encryptionKey) needs.push({ what: "the backups' encryption key", anyOf: [backups.encryptionKey.env] });
   if (hasApp && offsite) needs.push({ what: "the off-site store's access key", anyOf: [offsite.accessKeyId.env] }, { what: "the off-site store's secret key", anyOf: [offsite.secretAccessKey.env] });
   return [...new Set(needs)];
