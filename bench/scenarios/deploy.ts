@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import execa from "execa";
 import { localImages } from "../../images/catalog";
 import { requireEngine } from "../../scripts/lib/engine";
-import { registerCleanup } from "../lib/cleanup";
+import { pairTeardown } from "../lib/cleanup";
 import { composeFromStack } from "../lib/compose";
 import { generateSecrets, synthStack, writeCompose } from "../lib/compose-project";
 import { HealthTarget, removeEnvironment, requireImages, requirePortFree, waitHealthy } from "../lib/docker";
@@ -41,18 +40,10 @@ export async function deployBench(ctx: BenchContext): Promise<ScenarioResult> {
     timeCommand("docker-compose", ["-p", COMPOSE_ENV.name, "-f", COMPOSE_FILE, ...args], { cwd: COMPOSE_DIR, env });
   const notes: string[] = [];
 
-  const tearDownTerraform = async () => {
-    if (existsSync(stackDir)) await execa(engine, ["destroy", "-auto-approve", "-input=false", "-no-color"], { cwd: stackDir, reject: false, env: { CHECKPOINT_DISABLE: "1" } });
-    const left = await removeEnvironment(TF_ENV.name);
-    if (left.length) notes.push(`terraform destroy left ${left.join(", ")} (removed)`);
-    rmSync(join(stateDir, `${TF_ENV.name}.tfstate`), { force: true });
-  };
-  const tearDownCompose = async () => {
-    await execa("docker-compose", ["-p", COMPOSE_ENV.name, "-f", COMPOSE_FILE, "down", "-v", "--remove-orphans"], { cwd: COMPOSE_DIR, reject: false });
-    const left = await removeEnvironment(COMPOSE_ENV.name);
-    if (left.length) notes.push(`docker-compose down -v left ${left.join(", ")} (removed)`);
-  };
-  const unregister = registerCleanup(async () => { await tearDownTerraform(); await tearDownCompose(); });
+  const { tearDownTerraform, tearDownCompose, unregister } = pairTeardown({
+    engine, stackDir, terraformEnv: TF_ENV.name, afterTerraform: () => rmSync(join(stateDir, `${TF_ENV.name}.tfstate`), { force: true }),
+    composeEnv: COMPOSE_ENV.name, composeFile: COMPOSE_FILE, composeDir: COMPOSE_DIR, notes,
+  });
 
   try {
     // Leftovers of an interrupted earlier run would collide with the names.

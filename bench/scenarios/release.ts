@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import execa from "execa";
 import { localImages } from "../../images/catalog";
 import { requireEngine } from "../../scripts/lib/engine";
-import { registerCleanup } from "../lib/cleanup";
+import { pairTeardown } from "../lib/cleanup";
 import { composeFromStack } from "../lib/compose";
 import { generateSecrets, synthStack, writeCompose } from "../lib/compose-project";
 import { HealthTarget, removeEnvironment, requireImages, requirePortFree, waitHealthy } from "../lib/docker";
@@ -100,17 +99,10 @@ export async function releaseBench(ctx: BenchContext): Promise<ScenarioResult> {
   let releases = 0;
   const nextVersion = (side: string) => `${side}-${run}-${++releases}-${randomBytes(2).toString("hex")}`;
 
-  const tearDownTerraform = async () => {
-    if (existsSync(stackDir)) await execa(engine, ["destroy", "-auto-approve", "-input=false", "-no-color"], { cwd: stackDir, reject: false, env: { CHECKPOINT_DISABLE: "1" } });
-    const left = await removeEnvironment(TF_ENV.name);
-    if (left.length) notes.push(`terraform destroy left ${left.join(", ")} (removed)`);
-  };
-  const tearDownCompose = async () => {
-    if (existsSync(composeFile)) await execa("docker-compose", ["-p", COMPOSE_ENV.name, "-f", composeFile, "down", "-v", "--remove-orphans"], { cwd: composeDir, reject: false });
-    const left = await removeEnvironment(COMPOSE_ENV.name);
-    if (left.length) notes.push(`docker-compose down -v left ${left.join(", ")} (removed)`);
-  };
-  const unregister = registerCleanup(async () => { await tearDownTerraform(); await tearDownCompose(); });
+  const { tearDownTerraform, tearDownCompose, unregister } = pairTeardown({
+    engine, stackDir, terraformEnv: TF_ENV.name,
+    composeEnv: COMPOSE_ENV.name, composeFile, composeDir, notes,
+  });
 
   try {
     await removeEnvironment(TF_ENV.name);
