@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { loadEnvironments } from "../lib/environment";
-import { BackendStack, enforceResidency, environmentStacks, pinProviderVersions } from "./backend-stack";
+import { BackendStack, bootstrapStack, enforceResidency, environmentStacks, pinProviderVersions } from "./backend-stack";
 
 export interface BackendAppProps {
   /** Folder of environment files: one file per environment, one stack named after it (Hetzner: two, stacksOf). */
@@ -18,6 +18,8 @@ export function createBackendApp(props: BackendAppProps): App {
   const app = new App();
   const stacks = environments.flatMap((env) => environmentStacks(app, env));
   for (const stack of stacks) if (stack instanceof BackendStack) props.extend?.(stack);
+  // Synthesized with the others (so `cdktf plan <env>-bootstrap` works), never among the stacks CI runs.
+  stacks.push(...environments.flatMap((env) => bootstrapStack(app, env, environments) ?? []));
   // Before anything is written: a provider the mirror does not build fails here, not after the
   // stacks before it were written. BackendStack pins again as it writes, for constructs added later.
   for (const stack of stacks) pinProviderVersions(stack);

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { Environment, stacksOf } from "../lib/environment";
+import { Environment, stacksOf, stateBucketCreators } from "../lib/environment";
 import { ExpectedError } from "../lib/errors";
 import { EnvironmentStack } from "./environment-stack";
 import { targetFor } from "./targets";
@@ -18,7 +18,6 @@ export class BackendStack extends EnvironmentStack {
     // Passwords and keys are generated at apply time, never written in code.
     new RandomProvider(this, "random");
     new Backend(this, "app", env, target.parts); // "backend" is the state backend's id
-    target.ci?.(this, env);
   }
 }
 
@@ -30,6 +29,16 @@ export function environmentStacks(scope: Construct, env: Environment): Environme
   const stacks = [...targetFor(env).before?.(scope, env) ?? [], new BackendStack(scope, env)];
   stacks.forEach((stack, i) => i > 0 && stack.addDependency(stacks[i - 1]));
   return stacks;
+}
+
+/**
+ * The environment's bootstrap stack, if its target has one (targets.ts): applied once by a person,
+ * before the stacks above, and never by CI. `environments`: all of the app's, to tell which one
+ * creates a state bucket several share.
+ */
+export function bootstrapStack(scope: Construct, env: Environment, environments: readonly Environment[], localState = false): EnvironmentStack | undefined {
+  const createStateBucket = env.state.backend !== "gcs" || stateBucketCreators(environments).get(env.state.bucket) === env.name;
+  return targetFor(env).bootstrap?.(scope, env, { localState, createStateBucket });
 }
 
 /** The residency policy refused something in the synthesized tree: each violation with path, attribute, value and why. */

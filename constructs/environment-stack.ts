@@ -14,10 +14,11 @@ export class EnvironmentStack extends TerraformStack {
   readonly environment: Environment;
   readonly residency: ResidencyAspect;
 
-  constructor(scope: Construct, env: Environment, name: string, part: StatePart) {
+  /** `localState`: keep this stack's state in a local file whatever the file says (a bootstrap's first apply). */
+  constructor(scope: Construct, env: Environment, name: string, part: StatePart, options: { localState?: boolean } = {}) {
     super(scope, name);
     this.environment = env;
-    stateBackend(this, env, part);
+    stateBackend(this, env, part, options.localState);
     this.residency = new ResidencyAspect(RESIDENCY_POLICIES[env.residency]);
     Aspects.of(this).add(this.residency);
   }

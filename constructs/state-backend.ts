@@ -11,8 +11,10 @@ import { DECLARED_LOCATION } from "./residency-aspect";
  * Where a stack keeps its Terraform state (`part`: see stacksOf in lib/environment/state.ts). The state holds every generated secret, so remote state
  * lives in an EU bucket with locking; the residency aspect judges its location like any resource.
  */
-export function stateBackend(stack: TerraformStack, env: Environment, part: StatePart = "main"): TerraformBackend {
+export function stateBackend(stack: TerraformStack, env: Environment, part: StatePart = "main", local = false): TerraformBackend {
   const state = env.state;
+  // Where the file names no path, the default one (terraform.<stack>.tfstate in the project root).
+  if (local && state.backend !== "local") return new LocalBackend(stack, { path: localStatePath(env, undefined, part) });
   switch (state.backend) {
     case "local":
       return new LocalBackend(stack, localConfig(env, part));

@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import type { EnvironmentStack } from "./environment-stack";
 import { Environment } from "../lib/environment";
 import { dockerParts, dockerProviders } from "./docker";
-import { gcpCi, gcpParts, gcpProviders } from "./gcp";
+import { gcpParts, gcpProviders } from "./gcp";
+import { GcpBootstrapOptions, GcpBootstrapStack } from "./gcp/bootstrap-stack";
 import { hetznerMachines, hetznerParts, hetznerProviders } from "./hetzner";
 import { BackendParts } from "./parts";
 
@@ -11,8 +12,12 @@ export interface Target<E extends Environment> {
   providers(scope: Construct, env: E): void;
   /** The six parts of the backend. */
   parts: BackendParts<E, any, any, any>;
-  /** Keyless access for CI (GitHub Actions), where the target's cloud can federate identities. */
-  ci?(scope: Construct, env: E): void;
+  /**
+   * What must exist before the backend's stack and that CI must never change: a stack a person applies
+   * once (npm run bootstrap), outside stacksOf. Google Cloud's: APIs, state bucket, image repository,
+   * runtime and CI identities (gcp/bootstrap-stack.ts).
+   */
+  bootstrap?(scope: Construct, env: E, options: GcpBootstrapOptions): EnvironmentStack;
   /**
    * Stacks deployed before the backend's, in the app `scope` (Hetzner's machines, whose addresses the
    * backend's providers need: lib/environment/state.ts, stacksOf). The parts reach what is in them
@@ -26,7 +31,7 @@ type TargetFor = { [P in Environment["provider"]]: Target<Extract<Environment, {
 export const TARGETS: TargetFor = {
   docker: { providers: dockerProviders, parts: dockerParts },
   hetzner: { providers: hetznerProviders, parts: hetznerParts, before: hetznerMachines },
-  gcp: { providers: gcpProviders, parts: gcpParts, ci: gcpCi },
+  gcp: { providers: gcpProviders, parts: gcpParts, bootstrap: (scope, env, options) => new GcpBootstrapStack(scope, env, options) },
 };
 
 export function targetFor<E extends Environment>(env: E): Target<E> {

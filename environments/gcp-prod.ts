@@ -6,7 +6,7 @@ export default defineEnvironment({
   project: "acme-prod-4711",
   location: "europe-west3",
   service: { image: "europe-west3-docker.pkg.dev/acme-prod-4711/apps/api:1.4.2", replicas: 2, healthPath: "/healthz" },
-  database: { size: "db-custom-1-3840", storageGb: 20, postgres: 16, availability: "REGIONAL" },
+  database: { size: "db-custom-1-3840", storageGb: 20, postgres: 17, availability: "REGIONAL" },
   bucket: { versioning: true, location: "EU" },
   // Set this zone's name servers and DS record (outputs dns_name_servers, dns_ds_record) at acme.eu's registrar.
   // gcp-staging's staging.acme.eu is delegated from here once it exists: add its outputs as

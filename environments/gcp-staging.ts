@@ -6,7 +6,7 @@ export default defineEnvironment({
   project: "acme-staging-4711",
   location: "europe-west3",
   service: { image: "europe-west3-docker.pkg.dev/acme-staging-4711/apps/api:1.4.2", replicas: 1, healthPath: "/healthz" },
-  database: { size: "db-custom-1-3840", storageGb: 10, postgres: 16 },
+  database: { size: "db-custom-1-3840", storageGb: 10, postgres: 17 },
   bucket: { versioning: true, location: "EU" },
   // A zone of its own in this project, delegated from gcp-prod's acme.eu: after the first apply, copy this stack's
   // dns_name_servers and dns_ds_record outputs into gcp-prod's dns.delegations.staging (README "DNS and HTTPS").

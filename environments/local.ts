@@ -10,7 +10,7 @@ export default defineEnvironment({
   // Built locally by `npm run images` (no registry needed).
   service: { image: localImages.app, replicas: 2, healthPath: "/healthz" },
   images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup },
-  database: { postgres: 15 },
+  database: { postgres: 17 }, // the image's major (localImages.postgres); pinned: README "Upgrading Postgres"
   bucket: { versioning: false },
   backups: { retentionDays: 7, schedule: "daily" },
   protect: true, // destroy keeps the database and bucket volumes

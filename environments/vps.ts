@@ -11,7 +11,7 @@ export default defineEnvironment({
   host: { url: "ssh://deploy@203.0.113.10", bindAddress: "0.0.0.0", publicIpv4: "203.0.113.10", domain: "api.example.de" },
   service: { image: localImages.app, replicas: 2, healthPath: "/healthz" },
   images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup },
-  database: { postgres: 15 },
+  database: { postgres: 17 },
   bucket: { versioning: false },
   dns: { provider: "hetzner", zone: "example.de", record: "api" },
   // Without an off-site copy the backups would share the VPS's fate: they also go, encrypted, to

@@ -6,11 +6,17 @@
  */
 export const localImages = {
   base: "portable-backend/debian:bookworm",
-  postgres: "portable-backend/postgres:15",
+  /** Debian trixie, built the same way: Postgres 17 and the backup tools (bookworm has Postgres 15 only). */
+  baseTrixie: "portable-backend/debian:trixie",
+  /** The default Postgres major (lib/environment/schema.ts DEFAULT_POSTGRES_MAJOR), from trixie. The tag is the major. */
+  postgres: "portable-backend/postgres:17",
+  /** The previous major, from bookworm: for data still on 15 until it is moved (README "Upgrading Postgres"). */
+  postgres15: "portable-backend/postgres:15",
   objectstore: "portable-backend/objectstore:versitygw-1.8.0",
   proxy: "portable-backend/caddy:2.11.9",
   app: "portable-backend/app:0.1.0",
-  backup: "portable-backend/backup:0.1.0",
+  /** pg_dump/pg_restore of the newest major (17), which read and write every older supported server too. */
+  backup: "portable-backend/backup:0.2.0",
   cache: "portable-backend/redis:7",
   exampleApp: "portable-backend/example-fastapi:0.1.0",
   /** Tests only: a Docker host reached over ssh (its own engine + key-only sshd), see __tests__/support/standin-vps.ts. */
@@ -23,8 +29,10 @@ export type LocalImageTag = (typeof localImages)[LocalImageName];
 /** Build order: every image comes after the images it is built from. */
 export const localImageOrder: readonly LocalImageName[] = [
   "base",
+  "baseTrixie",
   "standinVps",
   "postgres",
+  "postgres15",
   "cache",
   "objectstore",
   "proxy",
@@ -32,6 +40,16 @@ export const localImageOrder: readonly LocalImageName[] = [
   "backup",
   "exampleApp",
 ];
+
+/** The Postgres images by major (their names here): an image's major is what `database.postgres` must say (lib/environment/consistency.ts). */
+export const postgresImages: Readonly<Record<number, LocalImageName>> = { 15: "postgres15", 17: "postgres" };
+
+/** The major version in a Postgres image's tag (`…:17`, `…:15.8-bookworm`), or undefined when the tag does not start with one. */
+export function postgresMajorOfImage(image: string): number | undefined {
+  if (image.includes("@")) return undefined; // a digest says nothing about the version
+  const major = /:(\d+)(?:[.-][^/:]*)?$/.exec(image)?.[1];
+  return major === undefined ? undefined : Number(major);
+}
 
 /** Label holding the content hash of an image's build inputs. */
 export const inputsHashLabel = "io.portable-backend.inputs-hash";

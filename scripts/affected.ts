@@ -12,8 +12,16 @@ import { Environment, loadEnvironments, stacksOf } from "../lib/environment";
 import { ENVIRONMENTS_DIR } from "./lib/stack-runner";
 import { PROJECT_ROOT } from "./lib/paths";
 
-/** Paths every stack is synthesized from. */
-const SHARED = [/^constructs\//, /^lib\//, /^main\.ts$/, /^cdktf\.json$/, /^scripts\/cdktf-app\.cjs$/, /^scripts\/app-runner\//, /^package(-lock)?\.json$/, /^images\/catalog\.ts$/, /^patches\//, /^providers\//];
+/**
+ * Paths every stack is synthesized from, or whose code runs with a stack's credentials in CI (the plan,
+ * deploy and drift scripts and what they import, the CLI launcher, the workflows and their actions): a
+ * change to any of them is planned for every stack in the pull request, before it runs with deploy
+ * credentials on main.
+ */
+const SHARED = [
+  /^constructs\//, /^lib\//, /^main\.ts$/, /^cdktf\.json$/, /^tsconfig\.json$/, /^scripts\//, /^\.github\//,
+  /^package(-lock)?\.json$/, /^images\/catalog\.ts$/, /^patches\//, /^providers\//,
+];
 const ENVIRONMENT_FILE = /^environments\/([a-z][a-z0-9-]*)\.ts$/;
 
 /** Stacks CI can plan and deploy: every one not bound to the local machine's Docker socket. */

@@ -4,9 +4,9 @@
  *
  *   npx tsx scripts/images.ts [--force] [--verbose] [--list] [name ...]
  *
- * - base:        Debian bookworm minbase rootfs from debootstrap, `docker import`ed.
- *                The Debian mirror is read from this machine's apt sources.
- * - postgres, backup: Dockerfiles FROM base (apt-get install during the build).
+ * - base, baseTrixie: Debian bookworm / trixie minbase rootfs from debootstrap,
+ *                `docker import`ed. The Debian mirror is read from this machine's apt sources.
+ * - postgres, postgres15, backup, ...: Dockerfiles FROM a base (apt-get install during the build).
  * - objectstore, proxy, app: static Go binaries built on the host (Go caches,
  *                `go env` proxy settings) copied into FROM-scratch images.
  *

@@ -2,7 +2,8 @@
  * npm run plan-report -- --in <dir> [--expect <stack,...>] [--out <file.md>] [--post [--pr N]]
  *
  * Renders what `npm run plan -- --out <dir>` wrote (one folder per stack) as one Markdown comment for a
- * pull request: counts per stack, replaced and destroyed resources at the top, residency findings, and
+ * pull request: counts per stack, replaced and destroyed resources at the top, residency findings, each
+ * stack's monthly cost after the change and what changes it (from the cost.json `npm run plan` writes), and
  * each plan in a collapsed section. Writes it to --out, else prints it. With --post it also becomes the
  * PR's sticky comment (created once, then edited in place), which needs GITHUB_TOKEN and
  * GITHUB_REPOSITORY, and the PR number from --pr or the pull_request event (GITHUB_EVENT_PATH).

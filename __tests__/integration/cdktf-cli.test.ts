@@ -49,7 +49,7 @@ test("cdktf synth writes exactly what the app command writes, and says so last",
   const result = cdktf(["synth", "--output", outdir]);
   expect(result.exitCode).toBe(0);
   // Its last frame, which ink writes as the CLI exits (no longer 100 ms after the work is done).
-  expect(result.stdout).toMatch(/Generated Terraform code for the stacks: gcp-prod, gcp-staging, hetzner-prod,\s+hetzner-prod-apps, hetzner-staging, hetzner-staging-apps, local, vps\s*$/);
+  expect(result.stdout).toMatch(/Generated Terraform code for the stacks:\s+gcp-prod,\s+gcp-prod-bootstrap,\s+gcp-staging,\s+gcp-staging-bootstrap,\s+hetzner-prod,\s+hetzner-prod-apps,\s+hetzner-staging,\s+hetzner-staging-apps,\s+local,\s+vps\s*$/);
   const app = synthApp();
   expect(app.result.exitCode).toBe(0);
   const stacks = readdirSync(join(app.outdir, "stacks")).sort();

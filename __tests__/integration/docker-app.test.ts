@@ -38,7 +38,7 @@ function appEnvironment(service: Record<string, unknown> = {}): Record<string, u
     workers: { jobs: { command: ["python3", "-m", "app.worker"], replicas: 1 } },
     cache: { engine: "redis" },
     images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup, cache: localImages.cache },
-    database: { postgres: 15 },
+    database: {},
     backups: { retentionDays: 7 },
     protect: false,
     state: { backend: "local", path: join(work, `${APP}.tfstate`) },

@@ -4,11 +4,16 @@ import execa from "execa";
 import { dockerNames, ROLE_LABEL } from "../../constructs/docker/names";
 import { cdktf, containersOf, docker, environmentVariant, getJson, npmRun, psql, removeLeftovers, requireDocker } from "./docker";
 import { ROOT, terraform } from "./helpers";
+import { DEFAULT_POSTGRES_MAJOR } from "../../lib/environment";
+import { shippedEnvironment } from "../support/shipped-environments";
 
 // The `local` environment deployed for real on this machine's Docker Engine, as a newcomer runs it.
 jest.setTimeout(600_000);
 
 const names = dockerNames({ name: "local" });
+/** Postgres' volume is its major's: the file's database.postgres (the default when left out). */
+const local = shippedEnvironment("local");
+const major = local.database ? local.database.postgres : DEFAULT_POSTGRES_MAJOR;
 const HEALTH = "http://127.0.0.1:8080/healthz";
 const STACK_DIR = join(ROOT, "cdktf.out", "stacks", "local");
 const LOCK_FILE = join(ROOT, ".terraform.local.tfstate.lock.info");
@@ -137,7 +142,7 @@ test("destroy removes containers and networks and keeps the data volumes", () =>
   expect(containersOf("local", true)).toEqual([]);
   expect(docker(["network", "ls", "--filter", "name=^local-", "--format", "{{.Name}}"])).toBe("");
   const volumes = docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n");
-  expect(volumes).toEqual(expect.arrayContaining([names.postgresVolume, names.objectStoreVolume]));
+  expect(volumes).toEqual(expect.arrayContaining([names.postgresVolume(major), names.objectStoreVolume]));
 });
 
 test("the next deploy finds the kept data, with the newly generated credentials", async () => {
@@ -158,7 +163,7 @@ test("an environment that allows deleting data loses its volumes on destroy; tur
   const dir = variant(false);
   expect(cdktf(["deploy", "scratch", "--auto-approve"], dir).exitCode).toBe(0);
   expect((await getJson("http://127.0.0.1:8091/healthz")).status).toBe(200);
-  expect(docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n")).toEqual(expect.arrayContaining([scratch.postgresVolume]));
+  expect(docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n")).toEqual(expect.arrayContaining([scratch.postgresVolume(major)]));
   psql(scratch.postgres, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
 
   // protect on: the volumes leave the configuration; Terraform forgets them (a removed block), deletes nothing.
@@ -173,7 +178,7 @@ test("an environment that allows deleting data loses its volumes on destroy; tur
   expect(cdktf(["deploy", "scratch", "--auto-approve"], dir).exitCode).toBe(0);
   expect(cdktf(["destroy", "scratch", "--auto-approve"], dir).exitCode).toBe(0);
   const volumes = docker(["volume", "ls", "--format", "{{.Name}}"]).split("\n");
-  expect(volumes).not.toContain(scratch.postgresVolume);
+  expect(volumes).not.toContain(scratch.postgresVolume(major));
   expect(volumes).not.toContain(scratch.objectStoreVolume);
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
 import { ENVIRONMENT_LABEL } from "../../constructs/docker/names";
+import { imageRuntime, localImages } from "../../images/catalog";
 import { ROOT } from "./helpers";
 
 /** Helpers for tests that deploy to the real Docker Engine. A missing engine fails them. */
@@ -65,4 +66,20 @@ export function environmentVariant(name: string, base: string, overrides: string
 export async function getJson(url: string): Promise<{ status: number; body: any }> {
   const response = await fetch(url);
   return { status: response.status, body: await response.json() };
+}
+
+/**
+ * The start of a Docker environment file on this machine's engine (ports on 127.0.0.1) running the example app
+ * (images/example-app: one replica, its Alembic migration as the release command) on the project's images.
+ */
+export function exampleAppOnLocalEngine(httpPort: number) {
+  return {
+    provider: "docker", residency: "eu", location: "de",
+    host: { url: "unix:///var/run/docker.sock", bindAddress: "127.0.0.1", httpPort },
+    service: {
+      image: localImages.exampleApp, replicas: 1, port: imageRuntime.exampleApp.port, healthPath: imageRuntime.exampleApp.healthPath,
+      command: [...imageRuntime.exampleApp.command], release: { command: [...imageRuntime.exampleApp.release] },
+    },
+    images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup },
+  };
 }

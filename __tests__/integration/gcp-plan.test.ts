@@ -23,6 +23,7 @@ const API_OF_TYPE: Record<string, string> = {
   google_storage_bucket: "storage", google_storage_bucket_iam_member: "storage", google_storage_hmac_key: "storage",
   google_storage_transfer_job: "storagetransfer", google_storage_transfer_project_service_account: "storagetransfer", // a data source
   google_logging_project_bucket_config: "logging", google_logging_project_sink: "logging",
+  google_artifact_registry_repository: "artifactregistry", google_artifact_registry_repository_iam_member: "artifactregistry",
 };
 
 /** What each resource waits for before Terraform creates it: everything reachable in `terraform graph`. */
@@ -51,15 +52,16 @@ describe.each([
     synthesized = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
   });
 
-  test("has every part of the backend, with the APIs a fresh project needs", () => {
+  test("has every part of the backend", () => {
     const types = new Set(resources.map((r) => r.type));
-    for (const type of ["google_project_service", "google_compute_network", "google_compute_subnetwork", "google_service_networking_connection",
-      "google_compute_firewall", "google_service_account", "google_sql_database_instance", "google_sql_user", "google_secret_manager_secret",
+    for (const type of ["google_compute_network", "google_compute_subnetwork", "google_service_networking_connection",
+      "google_compute_firewall", "google_sql_database_instance", "google_sql_user", "google_secret_manager_secret",
       "google_cloud_run_v2_service", "google_storage_bucket", "google_dns_managed_zone", "google_dns_record_set",
       "google_compute_global_forwarding_rule", "google_compute_managed_ssl_certificate", "google_logging_project_bucket_config", "google_logging_project_sink"]) {
       expect(types).toContain(type);
     }
-    expect(byType(resources, "google_project_service").map((s) => s.values.service)).toEqual(expect.arrayContaining(["run.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]));
+    // The APIs, the runtime and CI identities are the bootstrap's (below): a deploy never changes its own access.
+    for (const type of ["google_project_service", "google_service_account", "google_project_iam_member", "google_iam_workload_identity_pool"]) expect(types).not.toContain(type);
   });
 
   test("Cloud SQL: no public IP, TLS required, backups with point-in-time recovery in the EU (off-site in gcp-prod)", () => {
@@ -122,7 +124,7 @@ describe.each([
     expect(run.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
     // Reached through the load balancer only: the run.app URL is switched off (an attribute the provider built here knows).
     expect(run.default_uri_disabled).toBe(true);
-    expect(run.deletion_protection).toBe(expected.protect);
+    expect(run.deletion_protection).toBe(false); // holds no data; a failed first create must stay replaceable
     // Public by switching off the invoker check (the prebuilt bindings' attribute, accepted by the provider built here), no allUsers binding.
     expect(run.invoker_iam_disabled).toBe(true);
     expect(byType(resources, "google_cloud_run_v2_service_iam_member")).toEqual([]);
@@ -130,6 +132,18 @@ describe.each([
     // Least privilege: the runtime account holds no project-wide role, only grants on its own secrets and bucket.
     expect(byType(resources, "google_project_iam_member").filter((m) => m.values.member.includes(`:${stack}-run@`))).toEqual([]);
     expect(byType(resources, "google_secret_manager_secret_iam_member").every((m) => m.values.role === "roles/secretmanager.secretAccessor")).toBe(true);
+  });
+
+  test("the database password is kept nowhere Terraform writes: an ephemeral password, sent write-only to the user and the secrets holding it", () => {
+    expect(synthesized.ephemeral.random_password).toEqual({ [`${stack.replace("-", "_")}_database_password_1`]: { length: 32, special: false } });
+    expect(byType(resources, "random_password")).toEqual([]);
+    const user = one("google_sql_user");
+    expect(user).toMatchObject({ password_wo_version: 1 });
+    expect(user.password ?? null).toBeNull();
+    expect(user.password_wo ?? null).toBeNull(); // write-only: never in a plan (nor in the state)
+    const holders = byType(resources, "google_secret_manager_secret_version").filter((v) => /database-(url|password)/.test(v.address));
+    expect(holders).toHaveLength(2);
+    for (const { values } of holders) expect({ data: values.secret_data ?? null, wo: values.secret_data_wo ?? null }).toEqual({ data: null, wo: null });
   });
 
   test("private service access: retried by updating the ranges after a failed create; destroy removes the peering when Cloud SQL still holds the connection", () => {
@@ -151,13 +165,14 @@ describe.each([
 
   test("the project's logs stay in the EU: a log bucket in the region, the _Default sink routed to it", () => {
     const bucket = one("google_logging_project_bucket_config");
-    expect(bucket).toMatchObject({ project: expected.project, location: "europe-west3", bucket_id: `${stack}-logs`, retention_days: 30 });
+    // Its id ends in the environment's name suffix (known after apply): Google keeps a deleted bucket's id for 7 days.
+    expect(bucket).toMatchObject({ project: expected.project, location: "europe-west3", retention_days: 30 });
+    expect(Object.values<any>(synthesized.resource.google_logging_project_bucket_config)[0].bucket_id).toMatch(new RegExp(`^${stack}-logs-\\$\\{random_id\\..*\\.hex\\}$`));
     expect(bucket.deletion_policy ?? "DELETE").toBe(expected.protect ? "PREVENT" : "DELETE"); // unset: the provider's DELETE
     const sink = one("google_logging_project_sink");
-    expect(sink).toMatchObject({
-      name: "_Default", unique_writer_identity: true,
-      destination: `logging.googleapis.com/projects/${expected.project}/locations/europe-west3/buckets/${stack}-logs`,
-    });
+    expect(sink).toMatchObject({ name: "_Default", unique_writer_identity: true });
+    expect(Object.values<any>(synthesized.resource.google_logging_project_sink)[0].destination)
+      .toMatch(new RegExp(`^logging\\.googleapis\\.com/projects/${expected.project}/locations/\\$\\{google_logging_project_bucket_config\\..*\\.location\\}/buckets/`));
     expect(sink.filter).toMatch(/^NOT LOG_ID\("cloudaudit\.googleapis\.com\/activity"\) AND /);
     expect(judgeLocation(RESIDENCY_POLICIES.eu, LOCATION_TABLES.gcp, bucket.location).allowed).toBe(true);
   });
@@ -183,61 +198,8 @@ describe.each([
     expect(one("google_compute_subnetwork").log_config).toEqual([expect.objectContaining({ aggregation_interval: "INTERVAL_10_MIN", flow_sampling: 0.5, metadata: "INCLUDE_ALL_METADATA" })]);
   });
 
-  test("keyless CI: GitHub's OIDC issuer, only this repository by its ids; plan identity read-only from <stack>-plan, deploy only from the stack's GitHub environment", () => {
-    const provider = one("google_iam_workload_identity_pool_provider");
-    expect(provider).toEqual(expect.objectContaining({
-      oidc: [expect.objectContaining({ issuer_uri: "https://token.actions.githubusercontent.com" })],
-      attribute_condition: 'assertion.repository_id == "812345670" && assertion.repository_owner_id == "98765432"',
-    }));
-    const accounts = byType(resources, "google_service_account").map((a) => a.values.account_id);
-    expect(accounts).toEqual(expect.arrayContaining([`${stack}-ci-plan`, `${stack}-ci-deploy`]));
-    const roles = (account: string) => byType(resources, "google_project_iam_member").filter((m) => m.address.includes(`ci_${account}-`)).map((m) => m.values.role);
-    // Specific read roles, not roles/viewer (with the off-site copy, plans read its transfer job too), and a
-    // custom role for the reads whose predefined roles would also export the database or read the logs.
-    const customRole = `projects/${expected.project}/roles/${stack.replace("-", "_")}_ci_plan`;
-    expect(roles("plan").sort()).toEqual([
-      customRole, "roles/compute.viewer", "roles/dns.reader", "roles/iam.securityReviewer", "roles/iam.serviceAccountViewer",
-      "roles/iam.workloadIdentityPoolViewer", "roles/run.viewer", "roles/secretmanager.viewer", "roles/servicenetworking.viewer",
-      "roles/serviceusage.serviceUsageViewer", "roles/storage.bucketViewer", ...(expected.offsite ? ["roles/storagetransfer.viewer"] : []),
-    ]);
-    expect(one("google_project_iam_custom_role")).toMatchObject({
-      role_id: `${stack.replace("-", "_")}_ci_plan`,
-      permissions: expect.arrayContaining(["cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.users.list", "logging.buckets.get", "logging.sinks.get"]),
-    });
-    expect(one("google_project_iam_custom_role").permissions).toHaveLength(7); // + storage.hmacKeys.get/list: the key's metadata
-    expect(roles("deploy")).toContain("roles/storage.hmacKeyAdmin"); // the HMAC key: storage.admin grants no storage.hmacKeys.*
-    // Secret values: none. A version's refresh reads only its metadata when access is refused (versions never change).
-    const planMember = new RegExp(`:${stack}-ci-plan@`);
-    expect(byType(resources, "google_secret_manager_secret_iam_member").filter((m) => planMember.test(m.values.member ?? ""))).toEqual([]);
-    expect(Object.keys(synthesized.resource.google_secret_manager_secret_iam_member).filter((id) => id.startsWith("ci_"))).toEqual([]);
-    expect(roles("deploy")).not.toContain("roles/owner");
-    expect(roles("deploy")).not.toContain("roles/editor");
-    // Who may impersonate which: principals are known only after apply (they name the pool), so read the configuration.
-    const members = Object.values(synthesized.resource.google_service_account_iam_member as Record<string, { role: string; member: string }>);
-    expect(members.map(({ role, member }) => ({ role, member })).sort((a, b) => a.member.localeCompare(b.member))).toEqual([
-      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stack}$`)) },
-      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stack}-plan$`)) },
-    ]);
-    // Plans read the state and never lock it (-lock=false): the plan identity cannot change or delete it.
-    const stateRoles = byType(resources, "google_storage_bucket_iam_member").flatMap((m) => {
-      const account = /\.ci_(plan|deploy)-state_/.exec(m.address)?.[1];
-      return account ? [[account, m.values.role]] : [];
-    });
-    expect(Object.fromEntries(stateRoles)).toEqual({ plan: "roles/storage.objectViewer", deploy: "roles/storage.objectAdmin" });
-  });
-
-  test("first deploy order (terraform graph): every resource after its API; Cloud Run after its secrets' versions and access grants", () => {
+  test("first deploy order (terraform graph): Cloud Run after its secrets' versions and access grants, and after the database", () => {
     const waitsFor = prerequisites(join(outdir, "stacks", stack));
-    const api = new Map(byType(resources, "google_project_service").map((s) => [s.address, s.values.service as string]));
-    const google = resources.filter((r) => r.type.startsWith("google_") && r.type !== "google_project_service");
-    expect(google.length).toBeGreaterThan(30);
-    for (const r of google) {
-      const enabled = [...(waitsFor.get(r.address) ?? [])].map((p) => api.get(p)).filter(Boolean);
-      expect({ resource: r.address, waitsFor: enabled }).toEqual({ resource: r.address, waitsFor: expect.arrayContaining([`${API_OF_TYPE[r.type]}.googleapis.com`]) });
-    }
-    // Cloud Resource Manager first: every other API's enablement is read back through it.
-    const crm = [...api].find(([, service]) => service === "cloudresourcemanager.googleapis.com")![0];
-    for (const other of [...api.keys()].filter((a) => a !== crm)) expect({ api: other, waitsForCrm: waitsFor.get(other)?.has(crm) }).toEqual({ api: other, waitsForCrm: true });
     const run = byType(resources, "google_cloud_run_v2_service")[0].address;
     const secretAccess = [...byType(resources, "google_secret_manager_secret_iam_member"), ...byType(resources, "google_secret_manager_secret_version")]
       .map((r) => r.address).filter((a) => !a.includes("database-password") && !a.includes(".ci_")); // the operators' copy and CI's grants: not the service's
@@ -267,4 +229,93 @@ describe.each([
     expect(places.length).toBeGreaterThan(5);
     for (const place of places) expect({ place, allowed: judgeLocation(RESIDENCY_POLICIES.eu, LOCATION_TABLES.gcp, place).allowed }).toEqual({ place, allowed: true });
   });
+});
+
+describe.each([
+  ["gcp-staging", { project: "acme-staging-4711", offsite: undefined }],
+  ["gcp-prod", { project: "acme-prod-4711", offsite: "EU" }],
+] as const)("%s's bootstrap plans with the real google provider", (env, expected) => {
+  const stack = `${env}-bootstrap`;
+  let resources: PlannedResource[];
+  let synthesized: any;
+  const one = (type: string) => { const all = byType(resources, type); expect(all).toHaveLength(1); return all[0].values; };
+  beforeAll(() => {
+    resources = plan(stack);
+    synthesized = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  });
+
+  test("the APIs, the state bucket (versioned, private, never destroyed by Terraform), the image repository in the region (immutable tags), the runtime identity", () => {
+    expect(byType(resources, "google_project_service").map((s) => s.values.service)).toEqual(expect.arrayContaining(["run.googleapis.com", "artifactregistry.googleapis.com", "sts.googleapis.com"]));
+    expect(one("google_storage_bucket")).toMatchObject({
+      name: `${expected.project.replace(/-4711$/, "")}-tfstate`, location: "EUROPE-WEST3", uniform_bucket_level_access: true, public_access_prevention: "enforced",
+      versioning: [{ enabled: true }], force_destroy: false,
+    });
+    expect(Object.values<any>(synthesized.resource.google_storage_bucket)[0].lifecycle).toEqual({ prevent_destroy: true });
+    expect(one("google_artifact_registry_repository")).toMatchObject({ repository_id: "apps", location: "europe-west3", format: "DOCKER", docker_config: [{ immutable_tags: true }] });
+    expect(byType(resources, "google_service_account").map((a) => a.values.account_id).sort()).toEqual([`${env}-ci-deploy`, `${env}-ci-plan`, `${env}-run`]);
+    expect(judgeLocation(RESIDENCY_POLICIES.eu, LOCATION_TABLES.gcp, one("google_artifact_registry_repository").location).allowed).toBe(true);
+  });
+
+  test("first apply order (terraform graph): every resource after its API, every API after Cloud Resource Manager", () => {
+    const waitsFor = prerequisites(join(outdir, "stacks", stack));
+    const api = new Map(byType(resources, "google_project_service").map((s) => [s.address, s.values.service as string]));
+    const google = resources.filter((r) => r.type.startsWith("google_") && r.type !== "google_project_service");
+    expect(google.length).toBeGreaterThan(15);
+    for (const r of google) {
+      const enabled = [...(waitsFor.get(r.address) ?? [])].map((p) => api.get(p)).filter(Boolean);
+      expect({ resource: r.address, waitsFor: enabled }).toEqual({ resource: r.address, waitsFor: expect.arrayContaining([`${API_OF_TYPE[r.type]}.googleapis.com`]) });
+    }
+    const crm = [...api].find(([, service]) => service === "cloudresourcemanager.googleapis.com")![0];
+    for (const other of [...api.keys()].filter((a) => a !== crm)) expect({ api: other, waitsForCrm: waitsFor.get(other)?.has(crm) }).toEqual({ api: other, waitsForCrm: true });
+  });
+
+  const stackName = env;
+  test("keyless CI: GitHub's OIDC issuer, only this repository by its ids; plan identity read-only from <stack>-plan, deploy only from the stack's GitHub environment", () => {
+    const provider = one("google_iam_workload_identity_pool_provider");
+    expect(provider).toEqual(expect.objectContaining({
+      oidc: [expect.objectContaining({ issuer_uri: "https://token.actions.githubusercontent.com" })],
+      attribute_condition: 'assertion.repository_id == "812345670" && assertion.repository_owner_id == "98765432" && ('
+        + `assertion.environment == "${stackName}-plan"`
+        + ` || (assertion.environment == "${stackName}-drift" && (assertion.workflow_ref == "acme/backend/.github/workflows/drift.yml@refs/heads/main"`
+        + ` || assertion.workflow_ref == "acme/backend/.github/workflows/deploy.yml@refs/heads/main"))`
+        + ` || (assertion.environment == "${stackName}" && assertion.workflow_ref == "acme/backend/.github/workflows/deploy.yml@refs/heads/main"))`,
+    }));
+    const accounts = byType(resources, "google_service_account").map((a) => a.values.account_id);
+    expect(accounts).toEqual(expect.arrayContaining([`${stackName}-ci-plan`, `${stackName}-ci-deploy`]));
+    const roles = (account: string) => byType(resources, "google_project_iam_member").filter((m) => m.address.includes(`ci_${account}-`)).map((m) => m.values.role);
+    // Specific read roles, not roles/viewer (with the off-site copy, plans read its transfer job too), and a
+    // custom role for the reads whose predefined roles would also export the database or read the logs.
+    const customRole = `projects/${expected.project}/roles/${stackName.replace("-", "_")}_ci_plan`;
+    expect(roles("plan").sort()).toEqual([
+      customRole, "roles/compute.viewer", "roles/dns.reader", "roles/iam.securityReviewer", "roles/run.viewer", "roles/secretmanager.viewer",
+      "roles/servicenetworking.viewer", "roles/storage.bucketViewer", ...(expected.offsite ? ["roles/storagetransfer.viewer"] : []),
+    ]);
+    expect(one("google_project_iam_custom_role")).toMatchObject({
+      role_id: `${stackName.replace("-", "_")}_ci_plan`,
+      permissions: expect.arrayContaining(["cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.users.list", "logging.buckets.get", "logging.sinks.get"]),
+    });
+    expect(one("google_project_iam_custom_role").permissions).toHaveLength(7); // + storage.hmacKeys.get/list: the key's metadata
+    expect(roles("deploy")).toContain("roles/storage.hmacKeyAdmin"); // the HMAC key: storage.admin grants no storage.hmacKeys.*
+    // Secret values: none. A version's refresh reads only its metadata when access is refused (versions never change).
+    const planMember = new RegExp(`:${stackName}-ci-plan@`);
+    expect(byType(resources, "google_secret_manager_secret_iam_member").filter((m) => planMember.test(m.values.member ?? ""))).toEqual([]);
+    expect(Object.keys((synthesized.resource.google_secret_manager_secret_iam_member ?? {})).filter((id) => id.startsWith("ci_"))).toEqual([]);
+    for (const role of ["roles/owner", "roles/editor", "roles/resourcemanager.projectIamAdmin", "roles/iam.serviceAccountAdmin", "roles/serviceusage.serviceUsageAdmin"]) {
+      expect(roles("deploy")).not.toContain(role);
+    }
+    // Who may impersonate which: principals are known only after apply (they name the pool), so read the configuration.
+    const members = Object.values(synthesized.resource.google_service_account_iam_member as Record<string, { role: string; member: string }>);
+    expect(members.filter((m) => m.role === "roles/iam.workloadIdentityUser").map(({ role, member }) => ({ role, member })).sort((a, b) => a.member.localeCompare(b.member))).toEqual([
+      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stackName}$`)) },
+      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stackName}-drift$`)) },
+      { role: "roles/iam.workloadIdentityUser", member: expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{.*\\}/attribute\\.environment/${stackName}-plan$`)) },
+    ]);
+    // Plans read the state and never lock it (-lock=false): the plan identity cannot change or delete it.
+    const stateRoles = byType(resources, "google_storage_bucket_iam_member").flatMap((m) => {
+      const account = /\.ci_(plan|deploy)-state_/.exec(m.address)?.[1];
+      return account ? [[account, m.values.role]] : [];
+    });
+    expect(Object.fromEntries(stateRoles)).toEqual({ plan: "roles/storage.objectViewer", deploy: "roles/storage.objectAdmin" });
+  });
+
 });

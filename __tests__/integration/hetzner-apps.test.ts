@@ -48,7 +48,7 @@ function writeEnvironment(version: string): void {
       release: { command: ["version"] }, // the test app's one-shot command, standing in for a migration
     },
     workers: { jobs: { command: ["serve"], replicas: 1 } }, // the test app has no worker mode: one that runs is what counts
-    database: { postgres: 15 },
+    database: {},
     bucket: { versioning: false },
     cache: { engine: "redis" },
     // Off-site copies go to the machines' stack's bucket in another location (here the same stand-in S3 server).

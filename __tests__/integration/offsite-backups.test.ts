@@ -5,7 +5,7 @@ import { join } from "node:path";
 import execa from "execa";
 import { dockerNames } from "../../constructs/docker/names";
 import { localImages } from "../../images/catalog";
-import { containersOf, docker, removeLeftovers, requireDocker } from "./docker";
+import { containersOf, docker, exampleAppOnLocalEngine, removeLeftovers, requireDocker } from "./docker";
 import { ROOT } from "./helpers";
 
 // Backups that survive the host (issue 20, README "Backups"): an environment deployed on this machine's
@@ -30,15 +30,8 @@ const envDir = join(work, "environments");
 const outDir = join(work, "cdktf.out");
 
 const environment = {
-  provider: "docker", residency: "eu", location: "de",
-  host: { url: "unix:///var/run/docker.sock", bindAddress: "127.0.0.1", httpPort: PORT },
-  service: {
-    image: localImages.exampleApp, replicas: 1, port: 8000, healthPath: "/healthz",
-    command: ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"],
-    release: { command: ["alembic", "upgrade", "head"] },
-  },
-  images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup },
-  database: { postgres: 15 },
+  ...exampleAppOnLocalEngine(PORT),
+  database: {},
   backups: {
     retentionDays: 7,
     encryptionKey: { env: "OFFDRILL_BACKUP_KEY" },

@@ -147,7 +147,7 @@ describe("plans of hetzner-staging and gcp-prod", () => {
     };
     stacks = [
       plan("hetzner-staging", "hetzner", {
-        HCLOUD_TOKEN: "0123456789abcdef".repeat(4), TF_VAR_object_storage_access_key: "dummy-access-key", TF_VAR_object_storage_secret_key: "dummy-secret-key",
+        HCLOUD_TOKEN: "0123456789abcdef".repeat(4), HCLOUD_ENDPOINT: "http://127.0.0.1:9/v1", TF_VAR_object_storage_access_key: "dummy-access-key", TF_VAR_object_storage_secret_key: "dummy-secret-key",
       }),
       plan("gcp-prod", "gcp", { GOOGLE_OAUTH_ACCESS_TOKEN: "dummy-access-token" }),
     ];

@@ -7,12 +7,16 @@ import { ROOT, synthApp, terraform } from "./helpers";
 const { outdir, result } = synthApp();
 const stacksDir = join(outdir, "stacks");
 
-test("the app synthesizes one stack per environment file, two for Hetzner's (machines, containers)", () => {
+const ALL_STACKS = [
+  "gcp-prod", "gcp-prod-bootstrap", "gcp-staging", "gcp-staging-bootstrap", "hetzner-prod", "hetzner-prod-apps", "hetzner-staging", "hetzner-staging-apps", "local", "vps",
+];
+
+test("the app synthesizes one stack per environment file, two for Hetzner's (machines, containers) and Google Cloud's (bootstrap, backend)", () => {
   expect(result.exitCode).toBe(0);
-  expect(readdirSync(stacksDir).sort()).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-prod-apps", "hetzner-staging", "hetzner-staging-apps", "local", "vps"]);
+  expect(readdirSync(stacksDir).sort()).toEqual(ALL_STACKS);
 });
 
-describe.each(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-prod-apps", "hetzner-staging", "hetzner-staging-apps", "local", "vps"])("stack %s", (stack) => {
+describe.each(ALL_STACKS)("stack %s", (stack) => {
   const dir = join(stacksDir, stack);
 
   test("terraform init -backend=false installs the pinned providers from the mirror", () => {
@@ -34,5 +38,5 @@ describe.each(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-prod-apps", "
 test("npx cdktf list shows them all", () => {
   const list = execa.sync("npx", ["cdktf", "list"], { cwd: ROOT, env: { CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" } });
   const stacks = [...list.stdout.matchAll(/^(\S+)\s+cdktf\.out\/stacks\//gm)].map((m) => m[1]).sort();
-  expect(stacks).toEqual(["gcp-prod", "gcp-staging", "hetzner-prod", "hetzner-prod-apps", "hetzner-staging", "hetzner-staging-apps", "local", "vps"]);
+  expect(stacks).toEqual(ALL_STACKS);
 });

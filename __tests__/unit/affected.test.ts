@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { build } from "esbuild";
 import { parse } from "yaml";
 import { loadEnvironments } from "../../lib/environment";
 import { affectedStacks, matrix } from "../../scripts/affected";
@@ -35,6 +36,36 @@ test.each(["pr-plan.yml", "deploy.yml"])("%s runs for every file that affects a 
   const workflow = parse(readFileSync(join(ROOT, ".github", "workflows", name), "utf8"));
   const paths: RegExp[] = (workflow.on.pull_request ?? workflow.on.push).paths.map(globToRegExp);
   for (const file of [...SHARED_FILES, "environments/gcp-prod.ts"]) expect({ file, triggers: paths.some((p) => p.test(file)) }).toEqual({ file, triggers: true });
+});
+
+/**
+ * Every file of this repository whose code runs with a stack's credentials in CI: what the scripts the
+ * workflows run with them import (esbuild follows the imports), the app they synthesize, the launcher, the
+ * workflows and the actions holding the credentials.
+ */
+async function deployTimeCode(): Promise<string[]> {
+  const entryPoints = ["main.ts", "scripts/plan.ts", "scripts/deploy.ts", "scripts/drift.ts", "scripts/app-secrets.ts", "scripts/providers.ts", "scripts/tools.ts"];
+  const result = await build({
+    entryPoints: entryPoints.map((e) => join(ROOT, e)), bundle: true, write: false, metafile: true, platform: "node", packages: "external", outdir: "/nowhere", logLevel: "silent",
+  });
+  // .gen/ is not in the repository: cdktf generates it from cdktf.json (in the filters) at install.
+  const imported = Object.keys(result.metafile.inputs).map((file) => relative(ROOT, join(ROOT, file))).filter((file) => !file.startsWith(".gen/"));
+  const launcher = ["scripts/cdktf-app.cjs", ...readdirSync(join(ROOT, "scripts", "app-runner")).map((f) => `scripts/app-runner/${f}`), ...readdirSync(join(ROOT, "scripts", "cdktf-cli")).map((f) => `scripts/cdktf-cli/${f}`)];
+  const github = [".github/actions/cloud-credentials/action.yml", ".github/actions/setup/action.yml", ".github/workflows/deploy.yml", ".github/workflows/drift.yml"];
+  return [...new Set([...imported, ...launcher, ...github, "package.json", "package-lock.json", "tsconfig.json"])].sort();
+}
+
+test("every file whose code runs with deploy credentials triggers the pull-request plan and the deploy, and is planned for every stack", async () => {
+  const files = await deployTimeCode();
+  expect(files).toEqual(expect.arrayContaining(["scripts/lib/stack-runner.ts", "scripts/lib/plan-fingerprint.ts", "lib/cost/index.ts", "scripts/cdktf-cli/patch.cjs"]));
+  for (const name of ["pr-plan.yml", "deploy.yml"]) {
+    const workflow = parse(readFileSync(join(ROOT, ".github", "workflows", name), "utf8"));
+    const paths: RegExp[] = (workflow.on.pull_request ?? workflow.on.push).paths.map(globToRegExp);
+    const missed = files.filter((file) => !paths.some((p) => p.test(file)));
+    expect({ workflow: name, missed }).toEqual({ workflow: name, missed: [] });
+  }
+  const notPlanned = files.filter((file) => affected(file).join() !== CI_STACKS.join());
+  expect(notPlanned).toEqual([]);
 });
 
 test("the matrix names each environment, its provider, and the stacks a deploy of it is given, in order", () => {

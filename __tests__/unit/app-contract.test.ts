@@ -26,7 +26,7 @@ function synth(raw: Record<string, unknown>, name = "acme") {
 const docker = (overrides: Record<string, unknown> = {}) => synth({
   provider: "docker", residency: "eu", location: "de", host: { url: "unix:///var/run/docker.sock" },
   service: APP, workers: WORKERS, cache: { engine: "redis" }, images: DOCKER_IMAGES,
-  database: { postgres: 15 }, backups: { retentionDays: 7 }, protect: false, state: { backend: "local" }, ...overrides,
+  database: {}, backups: { retentionDays: 7 }, protect: false, state: { backend: "local" }, ...overrides,
 });
 const containers = (json: any) => Object.values<any>(json.resource.docker_container ?? {});
 const withRole = (json: any, role: string) => containers(json).filter((c) => c.labels.some((l: any) => l.label === "io.portable-backend.role" && l.value === role));
@@ -113,7 +113,9 @@ describe("Docker", () => {
     expect(withRole(dumpsOnly, "objectstore")).toHaveLength(1);
     expect(variables(withRole(dumpsOnly, "backup")[0])).toMatchObject({ S3_BUCKET: "acme-backups" });
     expect(Object.keys(variables(withRole(dumpsOnly, "app")[0])).filter((n) => n.startsWith("S3_"))).toEqual([]);
-    expect(variables(withRole(dumpsOnly, "ready")[0])).toEqual({ READY_POSTGRES: "postgres:5432" });
+    expect(variables(withRole(dumpsOnly, "ready")[0])).toEqual({
+      READY_POSTGRES: "postgres:5432", READY_POSTGRES_MAJOR: "17", PGUSER: "app", PGPASSWORD: expect.stringMatching(/^\$\{random_password\.[\w-]+\.result\}$/), PGDATABASE: "app",
+    });
   });
 
   test("no container of a release depends on the database, store or cache container: Terraform would make those create-before-destroy too", () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localImages } from "../../images/catalog";
-import { EnvironmentError, loadEnvironments, validateEnvironment } from "../../lib/environment";
+import { DEFAULT_POSTGRES_MAJOR, EnvironmentError, loadEnvironments, validateEnvironment } from "../../lib/environment";
 import local from "../../environments/local";
 import { VALID_HETZNER } from "../support/valid-environment";
 
@@ -86,7 +86,7 @@ describe("malformed environment files", () => {
       '  - service.image: "ghcr.io/acme/api:latest" — a pinned tag: ":latest" makes deploys irreproducible',
       "  - service.replicas: 0 — expected at least 1",
       "  - database.postgres: 14 — allowed: 15, 16, 17",
-      '  - colour: "blue" — unknown field; allowed here: provider, residency, location, service, workers, cache, database, bucket, dns, backups, protect, serverImage, network, sshKeys, images, state',
+      '  - colour: "blue" — unknown field; allowed here: provider, residency, location, service, workers, cache, database, bucket, dns, backups, protect, cost, serverImage, network, sshKeys, images, state',
       '  - location: "fsn9" — "fsn9" is not a known hetzner location (allowed by policy "eu": fsn1, nbg1, hel1)',
     ]);
   });
@@ -173,12 +173,35 @@ test("data is kept by default: protect is on unless the file says protect: false
 });
 
 describe("Docker environments refuse settings the Docker target would ignore", () => {
-  test("a Postgres version other than the images' is refused, naming the images' version", () => {
-    const major = Number(localImages.postgres.split(":").pop());
-    const other = major === 17 ? 16 : 17;
-    expect(problems({ ...local, database: { postgres: other } }).split("\n").slice(1)).toEqual([
-      `  - database.postgres: ${other} — the Docker images provide Postgres ${major} (${localImages.postgres}, and pg_dump ${major} in the backup image); use ${major}`,
+  test("database.postgres must be the major of images.postgres; the message names both and the image of each", () => {
+    expect(problems({ ...local, database: { postgres: 15 } }).split("\n").slice(1)).toEqual([
+      `  - database.postgres: 15 — Postgres 15, but images.postgres is ${localImages.postgres}, a Postgres 17 image: they must be the same major. ` +
+        `Use images.postgres: ${localImages.postgres15} (localImages.postgres15) or another Postgres 15 image, or database.postgres: 17 to stay on 17; ` +
+        `moving a deployed database to another major: README "Upgrading Postgres"`,
     ]);
+    // left out: the default, 17, against a 15 image (a file written for 15 that lost its pin)
+    expect(problems({ ...local, database: {}, images: { ...local.images, postgres: localImages.postgres15 } }).split("\n").slice(1)).toEqual([
+      `  - database.postgres: (missing) — left out, so 17 (the default), but images.postgres is ${localImages.postgres15}, a Postgres 15 image: they must be the same major. ` +
+        `Use images.postgres: ${localImages.postgres} (localImages.postgres) or another Postgres 17 image, or database.postgres: 15 to stay on 15; ` +
+        `moving a deployed database to another major: README "Upgrading Postgres"`,
+    ]);
+    // a major the project builds no image of: the user's own image of it
+    expect(problems({ ...local, database: { postgres: 16 } })).toContain("Use an image of Postgres 16 in images.postgres (the project builds 15 and 17)");
+    // Hetzner too, with a registry's tags (`15.8-bookworm` is a 15)
+    expect(problems({ ...valid, images: { ...valid.images, postgres: "ghcr.io/acme/postgres:15.8-bookworm" }, database: { postgres: 17 } }))
+      .toContain("database.postgres: 17 — Postgres 17, but images.postgres is ghcr.io/acme/postgres:15.8-bookworm, a Postgres 15 image");
+  });
+
+  test("each major with its image is accepted: 15 kept on its volume, 16 with one's own image, 17 the default", () => {
+    const major = (raw: Record<string, unknown>) => {
+      const env = validateEnvironment(raw, "environments/test-env.ts");
+      return env.database && env.database.postgres;
+    };
+    expect(major({ ...local, database: { postgres: 15 }, images: { ...local.images, postgres: localImages.postgres15 } })).toBe(15);
+    expect(major({ ...local, database: { postgres: 16 }, images: { ...local.images, postgres: "registry.example/acme/postgres:16" } })).toBe(16);
+    expect(major({ ...local, database: {} })).toBe(DEFAULT_POSTGRES_MAJOR);
+    // a tag without a major (or a digest) is not judged by the file: the image's entrypoint checks the data's major
+    expect(major({ ...local, database: { postgres: 15 }, images: { ...local.images, postgres: "registry.example/acme/db:stable" } })).toBe(15);
   });
 
   test("bucket name, location and versioning are refused, all at once; left out, versioning is off", () => {

@@ -1,18 +1,17 @@
 import { Testing } from "cdktf";
-import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
-import { BackendStack } from "../../constructs/backend-stack";
+import { GcpBootstrapStack } from "../../constructs/gcp/bootstrap-stack";
 import { EnvironmentError, GcpEnvironment, validateEnvironment } from "../../lib/environment";
 import gcpProdFile from "../../environments/gcp-prod";
 import { shippedEnvironment } from "../support/shipped-environments";
 import { resourcesOf } from "../support/synthesized";
 
-// The CI identities of a GCP stack: a plan identity that reads settings and no data (no basic roles/viewer,
+// The CI identities of a GCP environment (in its bootstrap stack): a plan identity that reads settings and no data (no basic roles/viewer,
 // no secret values, no export, no logs), and a trust condition pinned to the repository's and owner's ids.
 const prod = shippedEnvironment("gcp-prod") as GcpEnvironment;
-const synth = (env: GcpEnvironment, extend?: (stack: BackendStack) => void) => {
-  const stack = new BackendStack(Testing.app(), env);
+const synth = (env: GcpEnvironment, extend?: (stack: GcpBootstrapStack) => void) => {
+  const stack = new GcpBootstrapStack(Testing.app(), env);
   extend?.(stack);
   return Testing.synth(stack);
 };
@@ -21,9 +20,8 @@ const rolesOf = (json: string, account: "plan" | "deploy") =>
   resourcesOf(json, "google_project_iam_member").filter(([id]) => id.startsWith(`ci_${account}-`)).map(([, m]) => m.role).sort();
 
 const PLAN_ROLES = [
-  "roles/compute.viewer", "roles/dns.reader", "roles/iam.securityReviewer", "roles/iam.serviceAccountViewer", "roles/iam.workloadIdentityPoolViewer",
-  "roles/run.viewer", "roles/secretmanager.viewer", "roles/servicenetworking.viewer", "roles/serviceusage.serviceUsageViewer",
-  "roles/storage.bucketViewer",
+  "roles/compute.viewer", "roles/dns.reader", "roles/iam.securityReviewer", "roles/run.viewer", "roles/secretmanager.viewer",
+  "roles/servicenetworking.viewer", "roles/storage.bucketViewer",
 ];
 
 describe("the plan identity reads settings, not data", () => {
@@ -62,21 +60,63 @@ describe("the plan identity reads settings, not data", () => {
     expect(rolesOf(json, "plan")).toContain("roles/secretmanager.viewer");
   });
 
-  test("deploys may manage the log routing and the plan identity's custom role, and are never owner or editor", () => {
-    expect(rolesOf(json, "deploy")).toEqual(expect.arrayContaining(["roles/logging.configWriter", "roles/iam.roleAdmin"]));
-    expect(rolesOf(json, "deploy")).not.toEqual(expect.arrayContaining(["roles/owner"]));
-    expect(rolesOf(json, "deploy")).not.toEqual(expect.arrayContaining(["roles/editor"]));
+  test("deploys manage the backend's resources and the log routing; they cannot grant project roles, make service accounts or switch APIs", () => {
+    expect(rolesOf(json, "deploy")).toEqual([
+      "roles/cloudsql.admin", "roles/compute.loadBalancerAdmin", "roles/compute.networkAdmin", "roles/compute.securityAdmin", "roles/dns.admin",
+      "roles/logging.configWriter", "roles/run.admin", "roles/secretmanager.admin", "roles/servicenetworking.networksAdmin",
+      "roles/serviceusage.serviceUsageConsumer", "roles/storage.admin", "roles/storage.hmacKeyAdmin", "roles/storagetransfer.admin",
+    ]);
+  });
+
+  test("deploys act as the runtime identity only (granted on that account) and push to the image repository only", () => {
+    const [[, actAs]] = resourcesOf(json, "google_service_account_iam_member").filter(([, m]) => m.role === "roles/iam.serviceAccountUser");
+    expect(actAs).toMatchObject({ service_account_id: expect.stringMatching(/^\$\{google_service_account\.runtime\.name\}$/), member: expect.stringMatching(/ci_deploy_.*\.member/) });
+    const [[, push]] = resourcesOf(json, "google_artifact_registry_repository_iam_member");
+    expect(push).toMatchObject({ role: "roles/artifactregistry.writer", repository: expect.stringMatching(/google_artifact_registry_repository\.images\.name/), member: expect.stringMatching(/ci_deploy_/) });
   });
 });
 
-describe("the trust condition names the repository by its ids", () => {
+describe("the trust condition names the repository by its ids, and which workflow on which branch may use which environment", () => {
+  const condition = () => {
+    const [, provider] = resourcesOf(synth(prod), "google_iam_workload_identity_pool_provider")[0];
+    return provider.attribute_condition as string;
+  };
+  /** Evaluates the CEL condition for a token's claims (it uses ==, &&, || and parentheses only: JavaScript reads it the same). */
+  const accepts = (claims: Record<string, string>) => {
+    const js = condition().replace(/assertion\.([a-z_]+)/g, (_m, claim) => JSON.stringify(claims[claim] ?? null));
+    return Function(`return (${js});`)() as boolean;
+  };
+  const token = { repository_id: "812345670", repository_owner_id: "98765432" };
+  const main = (file: string) => `acme/backend/.github/workflows/${file}@refs/heads/main`;
+
   test("tokens are accepted only with both the repository's and the owner's numeric ids, not by the (re-registrable) name", () => {
-    const json = synth(prod);
-    expect(json).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
-      attribute_condition: 'assertion.repository_id == "812345670" && assertion.repository_owner_id == "98765432"',
-    });
+    expect(condition()).toMatch(/^assertion\.repository_id == "812345670" && assertion\.repository_owner_id == "98765432" && \(/);
+    expect(condition()).not.toContain("assertion.repository ==");
+    expect(accepts({ repository_id: "1", repository_owner_id: "98765432", environment: "gcp-prod-plan" })).toBe(false);
+  });
+
+  test.each([
+    ["a pull request's plan, from any branch", { environment: "gcp-prod-plan", workflow_ref: "acme/backend/.github/workflows/pr-plan.yml@refs/pull/7/merge" }, true],
+    ["drift from the drift workflow on main", { environment: "gcp-prod-drift", workflow_ref: main("drift.yml") }, true],
+    ["the deploy workflow's plan job (read-only) on main", { environment: "gcp-prod-drift", workflow_ref: main("deploy.yml") }, true],
+    ["drift from a branch", { environment: "gcp-prod-drift", workflow_ref: "acme/backend/.github/workflows/drift.yml@refs/heads/feature" }, false],
+    ["a deploy from the deploy workflow on main", { environment: "gcp-prod", workflow_ref: main("deploy.yml") }, true],
+    ["a branch's workflow declaring the deploy environment", { environment: "gcp-prod", workflow_ref: "acme/backend/.github/workflows/deploy.yml@refs/heads/evil" }, false],
+    ["another workflow on main declaring the deploy environment", { environment: "gcp-prod", workflow_ref: main("pr-plan.yml") }, false],
+    ["another stack's drift environment", { environment: "gcp-staging-drift", workflow_ref: main("drift.yml") }, false],
+    ["a pull request's workflow using the read-only main environment", { environment: "gcp-prod-drift", workflow_ref: "acme/backend/.github/workflows/pr-plan.yml@refs/pull/7/merge" }, false],
+    ["a job without an environment", { workflow_ref: main("deploy.yml") }, false],
+  ])("%s: %j accepted %s", (_name, claims, accepted) => {
+    expect(accepts({ ...token, ...claims })).toBe(accepted);
+  });
+
+  test("the plan identity is bound to the plan and drift environments, the deploy identity to the deploy environment (ci.deployEnvironment)", () => {
+    const json = synth({ ...prod, ci: { ...prod.ci!, deployEnvironment: "production" } } as GcpEnvironment);
+    const bindings = resourcesOf(json, "google_service_account_iam_member").filter(([, m]) => m.role === "roles/iam.workloadIdentityUser")
+      .map(([, m]) => `${/ci_(plan|deploy)_/.exec(m.service_account_id)?.[1]} ${m.member.split("/attribute.environment/")[1]}`).sort();
+    expect(bindings).toEqual(["deploy production", "plan gcp-prod-drift", "plan gcp-prod-plan"]);
     const [, provider] = resourcesOf(json, "google_iam_workload_identity_pool_provider")[0];
-    expect(provider.attribute_condition).not.toContain("assertion.repository ==");
+    expect(provider.attribute_condition).toContain(`(assertion.environment == "production" && assertion.workflow_ref == "${main("deploy.yml")}")`);
   });
 
   /** The problems loading gcp-prod's file with `ci` replaced reports. */
@@ -89,6 +129,11 @@ describe("the trust condition names the repository by its ids", () => {
     }
     throw new Error("expected validation to fail");
   };
+
+  test.each(["gcp-prod-plan", "gcp-prod-drift"])("a deploy environment %s (where pull requests plan, or drift runs) is refused at load", (deployEnvironment) => {
+    expect(problems({ ...gcpProdFile.ci, deployEnvironment })).toContain(
+      `ci.deployEnvironment: "${deployEnvironment}" — a GitHub environment of its own for deploys, not one ending in -plan or -drift (where pull-request plans and drift checks run)`);
+  });
 
   test("with ci, both ids are required, and each must be a numeric string: the file is refused at load, naming the field", () => {
     expect(problems({ githubRepository: "acme/backend" })).toEqual(expect.stringMatching(/ci\.githubRepositoryId: \(missing\)[\s\S]*ci\.githubRepositoryOwnerId: \(missing\)/));

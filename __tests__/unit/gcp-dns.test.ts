@@ -42,11 +42,16 @@ describe("a zone the stack creates says what its parent needs", () => {
     expect(json.resource.google_dns_managed_zone[zoneId].dnssec_config).toEqual({ state: "on" });
   });
 
-  test("the DNS keys wait for the DNS API, like every Google data source", () => {
-    const apis = json.resource.google_project_service;
-    const [, keys] = Object.entries<any>(json.data.google_dns_keys)[0];
-    expect(keys.depends_on.map((d: string) => apis[d.split(".")[1]]?.service)).toContain("dns.googleapis.com");
+  test("the DNS keys are a data source read after the zone exists", () => {
     expect(JSON.stringify(json)).toHaveDataSourceWithProperties(DataGoogleDnsKeys, {});
+  });
+
+  test("dns_next_steps says it in one sentence with the values, which cdktf deploy prints after the apply", () => {
+    const [zoneId] = Object.keys(json.resource.google_dns_managed_zone);
+    const [keysId] = Object.keys(json.data.google_dns_keys);
+    expect(json.output.dns_next_steps.value).toContain(`set its NS records to \${join(" ", google_dns_managed_zone.${zoneId}.name_servers)}`);
+    expect(json.output.dns_next_steps.value).toContain(`DS record to "\${data.google_dns_keys.${keysId}.key_signing_keys[0].ds_record}"`);
+    expect(json.output.dns_next_steps.value).toMatch(/HTTPS works once .* ACTIVE .*https_status/);
   });
 
   test("https_status names the address, the certificate and how to see that it is ACTIVE", () => {

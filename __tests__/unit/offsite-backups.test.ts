@@ -15,7 +15,7 @@ const OFFSITE = {
 };
 const DOCKER = {
   provider: "docker", residency: "eu", location: "de", host: { url: "unix:///var/run/docker.sock" },
-  service: { image: localImages.app }, database: { postgres: 15 },
+  service: { image: localImages.app }, database: {},
   images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup },
   state: { backend: "local" },
 };

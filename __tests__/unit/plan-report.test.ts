@@ -8,10 +8,11 @@ import { expectedStacks, loadStackPlans } from "../../scripts/plan-report/load";
 import { PlanJson, planJsonSchema } from "../../scripts/plan-report/plan-json";
 import { asDiff, capsFor, stripAnsi } from "../../scripts/plan-report/plan-text";
 import { changeKind } from "../../scripts/plan-report/summary";
+import { assumptionsFor, EstimateContext, GCP_TABLE, HETZNER_TABLE, planCostChange } from "../../lib/cost";
 
 // Hand-written plans, small and to the point; __tests__/integration/plan-report.test.ts renders real ones.
 
-type Change = { actions: string[]; after?: unknown; after_unknown?: unknown; after_sensitive?: unknown; replace_paths?: (string | number)[][] };
+type Change = { actions: string[]; before?: unknown; after?: unknown; after_unknown?: unknown; after_sensitive?: unknown; replace_paths?: (string | number)[][] };
 const resource = (address: string, change: Change, extra: Record<string, unknown> = {}) =>
   ({ address, mode: address.startsWith("data.") ? "data" : "managed", type: address.replace(/^data\./, "").split(".")[0], change, ...extra });
 const plan = (...resource_changes: ReturnType<typeof resource>[]): PlanJson => planJsonSchema.parse({ format_version: "1.2", resource_changes });
@@ -215,5 +216,57 @@ describe("reading what the plan jobs left: a stack the run was to plan never van
     expect(() => expectedStacks(" , ")).toThrow("--expect: no stack names given");
     expect(() => expectedStacks('hetzner-prod,{"include":[]}')).toThrow('--expect: "{\\"include\\":[]}" is not a stack name: lower-case letters, digits and dashes');
     expect(() => expectedStacks("Prod,../x")).toThrow('--expect: "Prod", "../x" are not stack names');
+  });
+});
+
+describe("the monthly cost in the comment: each stack's total after the change, and what changes it", () => {
+  const context = (target: string): EstimateContext => ({
+    stack: "s", target, part: "main", assumptions: assumptionsFor(), hetzner: HETZNER_TABLE, gcp: GCP_TABLE, gcpRegion: "europe-west3", today: "2026-12-01",
+  });
+  const server = { server_type: "cx33", location: "fsn1", backups: false, public_net: [{ ipv4_enabled: true, ipv4: "1001" }] };
+  const zone = { dns_name: "acme.eu." };
+  const addsLoadBalancer = plan(
+    resource("hcloud_server.app", { actions: ["no-op"], before: server, after: server }),
+    resource("hcloud_load_balancer.app", { actions: ["create"], after: { load_balancer_type: "lb11", location: "fsn1" }, after_unknown: { id: true } }),
+  );
+  const unchanged = plan(
+    resource("google_dns_managed_zone.zone", { actions: ["no-op"], before: zone, after: zone }),
+    resource("google_logging_project_bucket_config.logs", { actions: ["no-op"], before: { location: "europe-west3" }, after: { location: "europe-west3" } }),
+  );
+  const withCost = (stack: string, p: PlanJson, target: string): StackPlan => ({ ...planned(stack, p), cost: planCostChange(p, context(target)) });
+  const report = planReport([withCost("hetzner-prod", addsLoadBalancer, "hetzner"), withCost("gcp-prod", unchanged, "gcp"), notPlanned("vps", "not-checked", "missing SSH_PRIVATE_KEY")]);
+
+  test("a cost line per stack: the total after the change, and the load balancer the change adds", () => {
+    const section = report.slice(report.indexOf("**Monthly cost**"), report.indexOf("### "));
+    expect(section.split("\n").filter((l) => l.startsWith("- "))).toEqual([
+      // cx33 8.49 + its IPv4 0.50 before; the lb11 adds 7.49
+      "- `gcp-prod`: **€0.17/month** after this change (no change) · not priced: `google_logging_project_bucket_config.logs`",
+      "- `hetzner-prod`: **€16.48/month** after this change (+€7.49/month: `hcloud_load_balancer.app` lb11)",
+    ]);
+    expect(report.indexOf("| stack |")).toBeLessThan(report.indexOf("**Monthly cost**"));
+    expect(section).toContain("Prices as of 2026-08-20, 2026-09-29: ");
+    expect(section).toContain("Usage assumed: bucketGb 10, backupGb 20, logsGb 1, egressGb 100, requestsPerMonth 1,000,000, requestSeconds 0.2.");
+  });
+
+  test("stacks without an estimate (not planned, or planned before plans wrote one) get no cost line; none at all, no section", () => {
+    expect(report).not.toContain("- `vps`: **");
+    expect(planReport([planned("hetzner-prod", addsLoadBalancer)])).not.toContain("Monthly cost");
+  });
+
+  test("the cost change npm run plan wrote next to the plan is read back, and checked", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-report-cost-"));
+    const folder = join(dir, "hetzner-prod");
+    mkdirSync(folder);
+    const cost = planCostChange(addsLoadBalancer, context("hetzner"));
+    writeFileSync(join(folder, "result.json"), JSON.stringify({ stack: "hetzner-prod", policy: "eu", provider: "hetzner", status: "planned" }));
+    writeFileSync(join(folder, "plan.json"), JSON.stringify(addsLoadBalancer));
+    writeFileSync(join(folder, "plan.txt"), "Plan: 1 to add, 0 to change, 0 to destroy.\n");
+    writeFileSync(join(folder, "cost.json"), JSON.stringify(cost));
+    const loaded = loadStackPlans(dir);
+    expect(loaded.stacks[0].cost).toEqual(cost);
+    expect(planReport(loaded.stacks)).toContain("- `hetzner-prod`: **€16.48/month** after this change (+€7.49/month: `hcloud_load_balancer.app` lb11)");
+
+    writeFileSync(join(folder, "cost.json"), JSON.stringify({ ...cost, deltaEur: "a lot" }));
+    expect(() => loadStackPlans(dir)).toThrow(`${join(folder, "cost.json")}: not a plan's cost change as \`npm run plan\` writes it`);
   });
 });

@@ -9,7 +9,7 @@ const EU_ALLOWED = {
   hetzner: ["fsn1", "nbg1", "hel1", "eu-central"],
   gcp: [
     "europe-central2", "europe-north1", "europe-north2", "europe-southwest1", "europe-west1", "europe-west3",
-    "europe-west4", "europe-west8", "europe-west9", "europe-west10", "europe-west12", "EU", "EUR4", "eur3",
+    "europe-west4", "europe-west8", "europe-west9", "europe-west10", "europe-west12", "EU", "europe", "EUR4", "eur3",
   ],
   docker: [
     "at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "ie", "it", "lv", "lt", "lu",

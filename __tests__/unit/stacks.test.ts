@@ -47,9 +47,11 @@ describe.each(allStacks)("stack %s", (_name, stack) => {
     // a deployer's variable the file names (providers/portable).
     const secrets = [...text.matchAll(/([A-Z_]*(?:PASSWORD|SECRET|ACCESS_KEY|TOKEN)[A-Z_]*)=([^"\\\s]*)/g)];
     for (const [, name, value] of secrets) {
-      expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{(random_password\.[A-Za-z0-9_-]+\.result|var\.[A-Za-z0-9_-]+|data\.portable_deployer_secret\.[A-Za-z0-9_-]+\.value)\}$/) });
+      expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{((ephemeral\.)?random_password\.[A-Za-z0-9_-]+\.result|var\.[A-Za-z0-9_-]+|data\.portable_deployer_secret\.[A-Za-z0-9_-]+\.value)\}$/) });
     }
-    expect(text).not.toMatch(/postgres:\/\/[^:]+:(?!\$\{random_password)/); // connection URLs embed it by reference too
+    // Connection URLs embed it by reference too (on Google Cloud, an ephemeral one: never stored; its write-only
+    // version is derived from the URL with the value's name in its place).
+    expect(text).not.toMatch(/postgres:\/\/[^:]+:(?!\$\{(random_password|ephemeral\.random_password)|ephemeral\.random_password\.)/);
     expect(text).not.toMatch(/"(token|password|access_key|secret_key)":"(?!\$\{)/);
   });
 });
@@ -104,7 +106,7 @@ describe("providers and state per target", () => {
 
   test("Hetzner's two stacks keep their states side by side on EU object storage with lockfile locking; the containers' reads the machines'", () => {
     const [machines, apps] = environmentStacks(Testing.app(), env("hetzner-prod")).map((stack) => JSON.parse(Testing.synth(stack)));
-    const state = { bucket: "acme-tfstate", region: "fsn1", endpoints: { s3: "https://fsn1.your-objectstorage.com" }, use_path_style: true };
+    const state = { bucket: "acme-prod-tfstate", region: "fsn1", endpoints: { s3: "https://fsn1.your-objectstorage.com" }, use_path_style: true };
     expect(machines.terraform.backend.s3).toMatchObject({ ...state, key: "hetzner-prod/terraform.tfstate", use_lockfile: true });
     expect(apps.terraform.backend.s3).toMatchObject({ ...state, key: "hetzner-prod/terraform-apps.tfstate", use_lockfile: true });
     expect(Object.values<any>(apps.data.terraform_remote_state)).toEqual([

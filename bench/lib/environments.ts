@@ -62,6 +62,9 @@ export function dockerBenchVariant(name: string, httpPort: number, stateDir: str
  */
 export const DUMMY_CREDENTIALS: Record<string, string> = {
   HCLOUD_TOKEN: "0123456789abcdef".repeat(4),
+  // The Cloud API on a closed port of this machine: with a dummy token nothing may call Hetzner's (the
+  // provider makes no call for a plan from nothing; the plan's cost estimate falls back to the price table).
+  HCLOUD_ENDPOINT: "http://127.0.0.1:9/v1",
   TF_VAR_object_storage_access_key: "dummy-access-key",
   TF_VAR_object_storage_secret_key: "dummy-secret-key",
   GOOGLE_OAUTH_ACCESS_TOKEN: "dummy-access-token",

@@ -26,14 +26,14 @@ export function dockerProviders(scope: Construct, env: DockerEnvironment): void 
 
 export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, BucketEndpoint, DockerDatabase, DockerCache> = {
   network: (scope, env) => new DockerNetworks(scope, "network", env),
-  database: (scope, env, net) => new DockerDatabase(scope, "database", env, net),
+  database: (scope, env, net, settings) => new DockerDatabase(scope, "database", env, net, settings),
   bucket: (scope, env, net) => DockerObjectStore.of(scope, env, net).bucket(),
   cache: (scope, env, net) => new DockerCache(scope, "cache", env, net),
   service: (scope, env, { net, db, bucket, cache, app }) => {
     // The app's containers start once what they use answers: the database, its bucket, the cache.
     const ready = readyChecks({ db, bucket, cache });
     const probe = new DockerProbe(scope, "probe", env);
-    const release = new DockerRelease(scope, "release", env, { app, networks: [net.internal, net.edge], ready });
+    const release = new DockerRelease(scope, "release", env, { app, networks: [net.internal, net.edge], ready, data: db?.volume });
     new DockerWorkers(scope, "workers", env, release);
     return new DockerService(scope, "service", env, { net, release, probe });
   },

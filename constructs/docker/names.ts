@@ -10,7 +10,12 @@ export const dockerNames = (env: Pick<DockerEnvironment, "name">) => ({
   internalNetwork: `${env.name}-internal`,
   edgeNetwork: `${env.name}-edge`,
   postgres: `${env.name}-postgres`,
-  postgresVolume: `${env.name}-pgdata`,
+  /**
+   * Postgres' data, one volume per major: a deploy of another major starts on an empty volume and
+   * leaves the old one as it was (README "Upgrading Postgres"). 15's keeps the name from before the
+   * major was in it, so the data of deployments made then is found again.
+   */
+  postgresVolume: (major: number) => (major === 15 ? `${env.name}-pgdata` : `${env.name}-pgdata-${major}`),
   objectStore: `${env.name}-objectstore`,
   objectStoreVolume: `${env.name}-objects`,
   cache: `${env.name}-cache`,

@@ -13,13 +13,15 @@ import { DockerHost } from "./host";
 import { dockerNames } from "./names";
 
 /**
- * What a release waits for (see DockerReleaseProps.ready): Postgres accepting connections, the app's
- * bucket (created if missing), the cache accepting TCP connections.
+ * What a release waits for (see DockerReleaseProps.ready): Postgres accepting connections (and, with
+ * its major known, being that major: the server of the release's data volume, not one on its way out),
+ * the app's bucket (created if missing), the cache accepting TCP connections.
  */
-export function readyChecks(deps: { db?: DatabaseEndpoint; bucket?: BucketEndpoint; cache?: CacheEndpoint }): string[] {
+export function readyChecks(deps: { db?: DatabaseEndpoint & { readonly major?: number }; bucket?: BucketEndpoint; cache?: CacheEndpoint }): string[] {
   const { db, bucket, cache } = deps;
+  const major = db?.major ? [`READY_POSTGRES_MAJOR=${db.major}`, `PGUSER=${db.user}`, `PGPASSWORD=${db.password}`, `PGDATABASE=${db.database}`] : [];
   return [
-    ...(db ? [`READY_POSTGRES=${db.host}:${db.port}`] : []),
+    ...(db ? [`READY_POSTGRES=${db.host}:${db.port}`, ...major] : []),
     ...(bucket ? [`READY_BUCKET=${bucket.name}`, ...s3ClientEnv(bucket)] : []),
     ...(cache ? [`READY_TCP=${cache.host}:${cache.port}`] : []),
   ];
@@ -31,10 +33,15 @@ export interface DockerReleaseProps {
   readonly networks: readonly Network[];
   /**
    * What must answer before the release command and the app start, checked by the `ready` step of the
-   * backup image (images/backup/ready.sh): READY_POSTGRES, READY_BUCKET, READY_TCP, with the S3 client's
-   * variables for the bucket. Empty: nothing to wait for.
+   * backup image (images/backup/ready.sh): READY_POSTGRES (and READY_POSTGRES_MAJOR, with a login),
+   * READY_BUCKET, READY_TCP, with the S3 client's variables for the bucket. Empty: nothing to wait for.
    */
   readonly ready: readonly string[];
+  /**
+   * Where the app's data is (the Postgres volume). Another one, an empty database of a new major, is a new
+   * release: its release command (the app's migrations) runs on it before the app is started against it.
+   */
+  readonly data?: string;
 }
 
 /**
@@ -70,6 +77,7 @@ export class DockerRelease extends Construct {
       byteLength: 4,
       keepers: { release: Lazy.stringValue({ produce: () => JSON.stringify(this.configs) }) },
     });
+    if (props.data) this.configs.push({ data: props.data });
     this.first = [];
     if (props.ready.length > 0) {
       this.first.push(oneShotContainer(this, "ready", env, {

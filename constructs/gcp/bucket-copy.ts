@@ -59,8 +59,10 @@ export class GcpBucketCopy extends Construct {
       labels: props.source.labelsInput,
     });
 
-    // Google's service agent that runs the project's transfers; reading it creates it on first use.
-    const agent = new DataGoogleStorageTransferProjectServiceAccount(this, "agent", {});
+    // Google's service agent that runs the project's transfers; reading it creates it on first use. Read once
+    // the copy exists: on a first deploy during the apply, so a plan of an environment not yet deployed makes
+    // no agent in the project (and needs no Storage Transfer access) before anything it would copy exists.
+    const agent = new DataGoogleStorageTransferProjectServiceAccount(this, "agent", { dependsOn: [this.bucket] });
     // What the agent needs, on these two buckets only: list and read the source, list, write and delete in the copy.
     const grants = [
       ["source-objects", props.source.name, "roles/storage.objectViewer"],

@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { GcpEnvironment } from "../../lib/environment";
 import { BackupSettings, DatabaseEndpoint, DatabaseSettings } from "../parts";
 import { GcpNetwork } from "./network";
+import { ephemeralPassword } from "./ephemeral";
 import { regionalSecret } from "./secret";
 
 /**
@@ -25,6 +25,9 @@ export const DATABASE_FLAGS = [
   { name: "log_min_messages", value: "warning" },
   { name: "log_min_error_statement", value: "panic" },
 ];
+
+/** Raise to rotate the app user's password: the next deploy sets a new one and rewrites the secrets holding it. */
+const PASSWORD_ROTATION = 1;
 
 /**
  * Cloud SQL for PostgreSQL with a private IP only (no public address), TLS required, automated
@@ -49,7 +52,8 @@ export class GcpDatabase extends Construct implements DatabaseEndpoint {
     // Cloud SQL names its multi-regions in lower case (`eu`), where GCS and the environment file write `EU`.
     this.backupLocation = (backups.offsite?.location ?? env.location).toLowerCase();
     this.instance = new SqlDatabaseInstance(this, "instance", {
-      name: env.name,
+      name: `${env.name}-${net.suffix}`, // Google keeps a deleted instance's name for up to a week
+
       region: env.location,
       databaseVersion: `POSTGRES_${settings.postgres}`,
       deletionProtection: env.protect,
@@ -76,9 +80,19 @@ export class GcpDatabase extends Construct implements DatabaseEndpoint {
       dependsOn: [net.privateServiceAccess],
     });
     this.host = this.instance.privateIpAddress;
-    this.password = new Password(this, "password", { length: 32, special: false }).result;
-    new SqlDatabase(this, "database", { name: this.database, instance: this.instance.name });
-    new SqlUser(this, "user", { name: this.user, instance: this.instance.name, password: this.password });
+    // Never in the state or a plan (which CI plan identities read): generated for the run that creates the
+    // user, sent to Cloud SQL and to Secret Manager write-only, in that same run (ephemeral.ts).
+    this.password = ephemeralPassword(this, `${env.name.replace(/-/g, "_")}_database_password_${PASSWORD_ROTATION}`);
+    // Both are destroyed with the instance. On their own, deleting them through the API fails: a database with
+    // open connections, and a Postgres user that owns objects or holds grants (the app's tables). ABANDON
+    // drops them from the state only, so a destroy (or a renamed user) does not stop there.
+    new SqlDatabase(this, "database", { name: this.database, instance: this.instance.name, deletionPolicy: "ABANDON" });
+    // The password is sent when the user is created (a new instance makes a new user) and when the rotation
+    // number changes; the secrets holding it are written again in the same run (their versions follow the
+    // password's name: ephemeral.ts, writeOnlyVersion).
+    new SqlUser(this, "user", {
+      name: this.user, instance: this.instance.name, passwordWo: this.password, passwordWoVersion: PASSWORD_ROTATION, deletionPolicy: "ABANDON",
+    });
     // The password itself, for operators; the service reads the connection URL secret instead.
     regionalSecret(this, "database-password", env, this.password, []);
   }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { DataGoogleDnsKeys } from "@cdktf/provider-google/lib/data-google-dns-keys";
 import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
@@ -55,6 +55,12 @@ export class GcpDnsRecords extends Construct {
       `and its Google-managed certificate is ACTIVE, which can take up to 60 minutes after that.`);
     output("dns_ds_record", keys.keySigningKeys.get(0).dsRecord,
       `DNSSEC is on: add this DS record ${where}, after the NS records resolve. Until then resolvers treat the zone as unsigned.`);
+    // The same as one sentence with the values in it: `cdktf deploy` prints outputs' values after the apply, not their descriptions.
+    output("dns_next_steps",
+      `${dns.zone} is served by Cloud DNS. At its registrar (or, for a subdomain of ${parent}, in that zone: dns.delegations), ` +
+      `set its NS records to ${Fn.join(" ", zone.nameServers)} and then its DS record to "${keys.keySigningKeys.get(0).dsRecord}". ` +
+      `HTTPS works once the name resolves here and the managed certificate is ACTIVE (up to 60 minutes after that): see https_status.`,
+      "What to do at the registrar after the first apply");
   }
 }
 

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Aspects } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { GcpEnvironment } from "../../lib/environment";
 import { BackendParts, Backups } from "../parts";
@@ -7,32 +6,32 @@ import { GcpAccessLogBucket } from "./access-logs";
 import { GcpBucket, suffixedBucketName } from "./bucket";
 import { bucketCopySettings, GcpBucketCopy } from "./bucket-copy";
 import { GcpCache } from "./cache";
-import { GcpCiIdentity } from "./ci-identity";
 import { GcpDatabase } from "./database";
 import { GcpDnsRecords } from "./dns";
 import { GcpLogRouting } from "./logs";
 import { GcpNetwork } from "./network";
 import { GcpService } from "./service";
-import { ProjectApis, WaitForApis } from "./services";
 
-/** Credentials come from the environment (GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_APPLICATION_CREDENTIALS or workload identity). */
+/**
+ * Credentials come from the environment (GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_APPLICATION_CREDENTIALS or
+ * workload identity). The APIs are enabled by the bootstrap (bootstrap-stack.ts), applied before.
+ */
 export function gcpProviders(scope: Construct, env: GcpEnvironment): void {
   new GoogleProvider(scope, "google", {
     project: env.project,
     region: env.location,
     defaultLabels: { environment: env.name, managed_by: "portable-backend" },
   });
-  Aspects.of(scope).add(new WaitForApis());
 }
 
 export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDatabase, GcpCache> = {
   network: (scope, env) => {
-    new ProjectApis(scope, "apis"); // every Google resource waits for its API (WaitForApis, above)
+    const net = new GcpNetwork(scope, "network", env);
     // The project's logs (Cloud Run's requests, Cloud SQL's, the flow logs) kept in the region, not in `global`.
     new GcpLogRouting(scope, "logs", {
-      project: env.project, location: env.location, bucketId: `${env.name}-logs`, retentionDays: env.logs.retentionDays, protect: env.protect,
+      project: env.project, location: env.location, bucketId: `${env.name}-logs-${net.suffix}`, retentionDays: env.logs.retentionDays, protect: env.protect,
     });
-    return new GcpNetwork(scope, "network", env);
+    return net;
   },
   database: (scope, env, net, settings) => {
     // The schema requires backups with a database; Cloud SQL's are configured on the instance.
@@ -65,7 +64,3 @@ export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDa
     return { location: `Cloud SQL automated backups with point-in-time recovery, stored in ${db.backupLocation}${objects}` };
   },
 };
-
-export function gcpCi(scope: Construct, env: GcpEnvironment): void {
-  if (env.ci) new GcpCiIdentity(scope, "ci", env, env.ci);
-}

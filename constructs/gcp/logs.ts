@@ -18,7 +18,7 @@ export interface GcpLogRoutingProps {
   readonly project: string;
   /** Where the logs are kept: a Cloud Logging region (the environment's location). */
   readonly location: string;
-  /** The log bucket's id in the project (`<stack>-logs`). */
+  /** The log bucket's id in the project (`<stack>-logs-<suffix>`: Google keeps a deleted one's id for 7 days). */
   readonly bucketId: string;
   /** How long the logs are kept, then deleted (`logs.retentionDays`, default 30). */
   readonly retentionDays: number;

@@ -2,10 +2,10 @@ import { Construct } from "constructs";
 import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
-import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { GcpEnvironment } from "../../lib/environment";
+import { reservedNameSuffix, runtimeAccount } from "./names";
 
 /**
  * VPC flow logs of the subnet: who talked to whom inside the VPC (Cloud Run to Cloud SQL and Memorystore),
@@ -23,20 +23,24 @@ const FLOW_LOGS = { aggregationInterval: "INTERVAL_10_MIN", flowSampling: 0.5, m
  * and a peering range where Cloud SQL gets its private address. The firewall denies all ingress
  * explicitly (logged): Cloud Run is reached through Google's front end and Cloud SQL over the
  * peering, so nothing needs to come into the VPC. The subnet's flows are logged (sampled, FLOW_LOGS).
- * The service's own identity lives here too.
+ * Its names, and those of the other parts Google reserves after a delete, carry `suffix` (names.ts).
  */
 export class GcpNetwork extends Construct {
   readonly network: ComputeNetwork;
   readonly subnet: ComputeSubnetwork;
   readonly privateServiceAccess: ServiceNetworkingConnection;
-  /** The identity the service runs as: granted only what the parts give it (secret access, its bucket). */
-  readonly runtimeAccount: ServiceAccount;
+  /** The identity the service runs as (made by the bootstrap): granted only what the parts give it (secret access, its bucket). */
+  readonly runtimeAccount: { email: string; member: string };
+  /** Appended to the names Google keeps reserved after a delete (names.ts). */
+  readonly suffix: string;
 
   constructor(scope: Construct, id: string, env: GcpEnvironment) {
     super(scope, id);
-    this.network = new ComputeNetwork(this, "vpc", { name: env.name, autoCreateSubnetworks: false });
+    this.suffix = reservedNameSuffix(this);
+    this.runtimeAccount = runtimeAccount(env);
+    this.network = new ComputeNetwork(this, "vpc", { name: `${env.name}-${this.suffix}`, autoCreateSubnetworks: false });
     this.subnet = new ComputeSubnetwork(this, "subnet", {
-      name: `${env.name}-run`, region: env.location, network: this.network.id, ipCidrRange: "10.8.0.0/24", privateIpGoogleAccess: true,
+      name: `${env.name}-run-${this.suffix}`, region: env.location, network: this.network.id, ipCidrRange: "10.8.0.0/24", privateIpGoogleAccess: true,
       logConfig: FLOW_LOGS,
     });
     const range = new ComputeGlobalAddress(this, "sql-range", {
@@ -54,9 +58,6 @@ export class GcpNetwork extends Construct {
       // ABANDON would only drop the connection from the state and leave the peering, which blocks deleting the
       // network. Safe here: the database and the cache depend on the connection, so they are gone by then.
       deletionPolicy: "REMOVE_PEERING",
-    });
-    this.runtimeAccount = new ServiceAccount(this, "runtime", {
-      accountId: `${env.name}-run`.slice(0, 30), displayName: `${env.name} service (Cloud Run)`,
     });
     new ComputeFirewall(this, "deny-ingress", {
       name: `${env.name}-deny-all-ingress`, network: this.network.id, direction: "INGRESS", priority: 65000,

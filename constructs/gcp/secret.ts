@@ -4,6 +4,7 @@ import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { GcpEnvironment } from "../../lib/environment";
+import { hasEphemeralValue, writeOnlyVersion } from "./ephemeral";
 
 export interface RegionalSecret {
   readonly secret: SecretManagerSecret;
@@ -18,7 +19,8 @@ export interface RegionalSecret {
 
 /**
  * A Secret Manager secret holding `value`, replicated only in the environment's region (automatic
- * replication could place it anywhere), readable by `readers` and nobody else.
+ * replication could place it anywhere), readable by `readers` and nobody else. A value with an ephemeral
+ * part is written-only: Secret Manager has it, the state does not.
  */
 export function regionalSecret(scope: Construct, id: string, env: GcpEnvironment, value: string, readers: string[]): RegionalSecret {
   const secret = new SecretManagerSecret(scope, id, {
@@ -26,7 +28,10 @@ export function regionalSecret(scope: Construct, id: string, env: GcpEnvironment
     replication: { userManaged: { replicas: [{ location: env.location }] } },
     labels: { environment: env.name },
   });
-  const version = new SecretManagerSecretVersion(scope, `${id}-version`, { secret: secret.id, secretData: value });
+  // A value carrying an ephemeral one (the database password) is written and never stored (ephemeral.ts).
+  const version = new SecretManagerSecretVersion(scope, `${id}-version`, hasEphemeralValue(value)
+    ? { secret: secret.id, secretDataWo: value, secretDataWoVersion: writeOnlyVersion(value) }
+    : { secret: secret.id, secretData: value });
   const grants = readers.map((member, i) => new SecretManagerSecretIamMember(scope, `${id}-reader-${i}`, {
     secretId: secret.id, role: "roles/secretmanager.secretAccessor", member,
   }));

@@ -34,7 +34,10 @@ export class GcpService extends Construct implements ServiceEndpoint {
     const service = new CloudRunV2Service(this, "service", {
       name: env.name,
       location: env.location,
-      deletionProtection: env.protect,
+      // Holds no data (protect guards the database and the buckets), and with deletion protection a service
+      // whose first create failed (its image not pushed yet, a slow first start) is left tainted, and can then
+      // be neither replaced nor destroyed until the protection is switched off by hand.
+      deletionProtection: false,
       ingress: env.service.ingress === "internal" ? "INGRESS_TRAFFIC_INTERNAL_ONLY"
         : publicViaLoadBalancer ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL",
       labels: { environment: env.name },

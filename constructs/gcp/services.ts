@@ -8,11 +8,17 @@ import { ProjectService } from "@cdktf/provider-google/lib/project-service";
  */
 export const RESOURCE_MANAGER_API = "cloudresourcemanager.googleapis.com";
 
-/** The Google APIs a fresh project needs switched on for this backend (RESOURCE_MANAGER_API first). */
-const APIS = [
+/**
+ * The Google APIs a fresh project needs switched on for this backend (RESOURCE_MANAGER_API first): every
+ * part's, whether the file uses it yet or not (an enabled API costs nothing), so adding a cache or an
+ * off-site copy later needs no second bootstrap; the image repository's; and keyless CI's (token
+ * exchange and impersonation).
+ */
+export const APIS = [
   RESOURCE_MANAGER_API, "compute.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "run.googleapis.com",
   "secretmanager.googleapis.com", "iam.googleapis.com", "dns.googleapis.com", "storage.googleapis.com", "redis.googleapis.com",
-  "storagetransfer.googleapis.com", "logging.googleapis.com",
+  "storagetransfer.googleapis.com", "logging.googleapis.com", "artifactregistry.googleapis.com",
+  "iamcredentials.googleapis.com", "sts.googleapis.com",
 ];
 
 /** The API each kind of Google resource or data source is made through, by type prefix: the first that matches. */
@@ -31,19 +37,22 @@ const API_OF_TYPE: readonly (readonly [prefix: string, api: string])[] = [
   ["google_storage_transfer_", "storagetransfer.googleapis.com"], // before google_storage_
   ["google_storage_", "storage.googleapis.com"],
   ["google_redis_", "redis.googleapis.com"],
+  ["google_artifact_registry_", "artifactregistry.googleapis.com"],
 ];
 
 /**
- * Enables the APIs. Left enabled on destroy: other things in the project may use them, and
+ * Enables the APIs, in the bootstrap stack (bootstrap-stack.ts): an API switched on in the same apply
+ * as the first resource made through it is not yet usable there, and a deploy identity able to switch
+ * APIs would need Service Usage Admin. Left enabled on destroy: other things in the project may use them, and
  * disabling an API deletes what depends on it. Cloud Resource Manager first (WaitForApis makes every
  * other google_project_service wait for it).
  *
- * An API just enabled is not usable everywhere at once (Google: "a few minutes" to propagate). A
- * `time_sleep` after enablement would cover that, but the time provider is not among the providers this
- * project builds and pins (lib/providers.ts), so there is none: the google provider retries the errors
- * it knows as transient, and where a first apply into a fresh project still fails with "API has not been
- * used in project … or it is disabled", running the same deploy again continues from where it stopped
- * (the APIs are enabled by then).
+ * An API just enabled is not usable everywhere at once (Google: "a few minutes" to propagate). The
+ * backend's stack is applied after the bootstrap, so its resources never meet that; within the bootstrap
+ * (a repository, a bucket, service accounts) the google provider retries the errors it knows as
+ * transient, and where a first bootstrap still fails with "API has not been used in project … or it is
+ * disabled", running it again continues from where it stopped. (A `time_sleep` would need the time
+ * provider, which this project does not build: lib/providers.ts.)
  */
 export class ProjectApis extends Construct {
   readonly services: ProjectService[];
@@ -55,7 +64,7 @@ export class ProjectApis extends Construct {
 }
 
 /**
- * Makes every Google resource and data source of the stack depend on the google_project_service that
+ * In the stack that enables the APIs (the bootstrap): makes every Google resource and data source of it depend on the google_project_service that
  * enables its API: on a fresh project, a resource created (or a data source read) while its API is
  * still being switched on fails. An aspect, so no part (and no resource added later) can forget it; a
  * type without a known API, or whose API the stack does not enable, fails synth instead of failing a

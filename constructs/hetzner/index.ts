@@ -37,9 +37,9 @@ const dataServer = (hosts: HetznerHosts, part: string): ServerEngine => {
 
 export const hetznerParts: BackendParts<HetznerEnvironment, HetznerHosts, BucketEndpoint, DockerDatabase, DockerCache> = {
   network: (scope, env) => new HetznerHosts(scope, "hosts", env),
-  database: (_scope, env, hosts) => {
+  database: (_scope, env, hosts, settings) => {
     const data = dataServer(hosts, "the database");
-    return new DockerDatabase(data.host, "database", env, data.net, { publishOn: data.privateIp });
+    return new DockerDatabase(data.host, "database", env, data.net, settings, { publishOn: data.privateIp });
   },
   bucket: (_scope, _env, hosts) => hosts.bucket(),
   cache: (_scope, env, hosts) => {
@@ -48,7 +48,7 @@ export const hetznerParts: BackendParts<HetznerEnvironment, HetznerHosts, Bucket
   },
   service: (_scope, env, { net: hosts, db, bucket, cache, app }) => {
     const main = hosts.main;
-    const release = new DockerRelease(main.host, "release", env, { app, networks: [main.net.internal, main.net.edge], ready: readyChecks({ db, bucket, cache }) });
+    const release = new DockerRelease(main.host, "release", env, { app, networks: [main.net.internal, main.net.edge], ready: readyChecks({ db, bucket, cache }), data: db?.volume });
     new DockerWorkers(main.host, "workers", env, release);
     const balanced = hosts.apps.length > 1;
     const fqdn = siteName(env);

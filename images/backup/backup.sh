@@ -390,8 +390,27 @@ cmd_resolve() {
 restore_into() {
 	from=$(dpath "$2")
 	into=$1
-	pipe_status 'rclone cat "$from"' 'pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --no-password --dbname="$into"'
+	restore_flags='--clean --if-exists --no-owner --single-transaction --no-password'
+	major=$(server_major "$into")
+	# the same major or a newer client's (or no answer: pg_restore says why)
+	if [ "$major" = 0 ] || [ "$major" -ge "$(client_major)" ]; then
+		pipe_status 'rclone cat "$from"' 'pg_restore $restore_flags --exit-on-error --dbname="$into"'
+		return
+	fi
+	# An older server (15, under this image's client of 17): pg_restore sets transaction_timeout, a setting the
+	# server does not have, at the start of every restore. The same restore as a script, minus that first
+	# statement, run by psql: the script's BEGIN ... COMMIT is the single transaction, so a dump that does not
+	# read to its end (no COMMIT) or a failing statement (ON_ERROR_STOP) leaves the database as it was.
+	pipe_status 'rclone cat "$from" | pg_restore $restore_flags --file=-' \
+		'sed "0,/^SET transaction_timeout = 0;\$/{//d}" | psql -X -q -v ON_ERROR_STOP=1 --no-password --dbname="$into" >/dev/null'
 }
+
+# the major of the server DB is on (server_version_num 170004 -> 17), 0 when it does not answer
+server_major() {
+	num=$(psql -X -At --no-password --dbname="$1" -c 'SHOW server_version_num' 2>/dev/null) || num=0
+	echo $((num / 10000))
+}
+client_major() { pg_restore --version | sed -n 's/^pg_restore (PostgreSQL) \([0-9]*\).*/\1/p'; }
 
 cmd_restore() {
 	configure db

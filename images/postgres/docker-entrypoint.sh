@@ -1,5 +1,5 @@
 #!/bin/sh
-# Entrypoint for portable-backend/postgres (Debian postgresql-15).
+# Entrypoint for portable-backend/postgres (Debian postgresql-$PG_MAJOR).
 #
 # Environment (same meaning as in the official postgres image):
 #   POSTGRES_PASSWORD / POSTGRES_PASSWORD_FILE  superuser password (required on first start)
@@ -11,6 +11,8 @@
 # trust on the container-local unix socket), listens on all interfaces,
 # allows password (scram) logins from any address, creates the database,
 # runs /docker-entrypoint-initdb.d/*.sql and *.sh, then execs postgres.
+# A data directory of another major (its PG_VERSION) is refused before anything
+# touches it: a server never runs on another major's files.
 set -eu
 
 log() { printf '%s postgres-entrypoint: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
@@ -30,6 +32,20 @@ esac
 
 if [ "${1-}" != postgres ]; then
 	exec "$@"
+fi
+
+# PG_VERSION names the major that made the cluster; the files of another major are
+# neither read nor converted by this server, so nothing may start on them (not even
+# the temporary server that sets the password below).
+if [ -s "$PGDATA/PG_VERSION" ]; then
+	data_major=$(cat "$PGDATA/PG_VERSION")
+	if [ "$data_major" != "$PG_MAJOR" ]; then
+		die "$PGDATA holds a PostgreSQL $data_major cluster and this image is PostgreSQL $PG_MAJOR; nothing was started or changed. \
+Keep running the $data_major image on it (database.postgres: $data_major, images.postgres: its $data_major image), or move the data: \
+dump it with the $data_major server still running (npm run backup -- <env>), deploy $PG_MAJOR (an environment's data volume is per major: \
+$PG_MAJOR starts on a new, empty one and this one is kept), then restore the dump (npm run restore -- <env> --from <key>); \
+README \"Upgrading Postgres\""
+	fi
 fi
 
 # Started as root (e.g. a bind mount that needs fixing): repair ownership of

@@ -1,24 +1,14 @@
-import { localImages } from "../../images/catalog";
+import { localImages, postgresImages, postgresMajorOfImage, type LocalImageName } from "../../images/catalog";
+import { gcpImageProblems } from "./gcp-images";
 import { Problem, valueAt } from "./problems";
-import { POSTGRES_MAJORS } from "./schema";
-
-/**
- * The Postgres major version of the project's Docker images: the postgres image and the backup
- * image's pg_dump are built together for it (images/), and the catalog's tag carries it.
- */
-export const DOCKER_POSTGRES_MAJOR = postgresMajor(localImages.postgres);
-
-function postgresMajor(tag: string): number {
-  const major = /:(\d+)$/.exec(tag)?.[1];
-  if (!major) throw new Error(`images/catalog.ts: the postgres image's tag must be its major version (e.g. :15), got ${tag}`);
-  return Number(major);
-}
+import { DEFAULT_POSTGRES_MAJOR, POSTGRES_MAJORS } from "./schema";
 
 /** Rules that tie fields together, checked on the raw data alongside the schema. */
 export function consistencyProblems(raw: unknown): Problem[] {
   const problems: Problem[] = [...appProblems(raw), ...offsiteProblems(raw)];
   if (valueAt(raw, ["provider"]) === "docker") problems.push(...dockerProblems(raw));
   if (valueAt(raw, ["provider"]) === "hetzner") problems.push(...containerImageProblems(raw));
+  if (valueAt(raw, ["provider"]) === "gcp") problems.push(...gcpImageProblems(raw));
   const delegations = valueAt(raw, ["dns", "delegations"]);
   if (delegations !== undefined && (valueAt(raw, ["dns", "provider"]) !== "gcp" || valueAt(raw, ["dns", "createZone"]) === false)) {
     problems.push({ field: "dns.delegations", value: delegations, message: "only with dns.provider gcp and a zone this stack creates (createZone not false): the NS and DS records go into that zone" });
@@ -88,10 +78,35 @@ function containerImageProblems(raw: unknown): Problem[] {
   if (valueAt(raw, ["cache"]) !== undefined && valueAt(raw, ["images", "cache"]) === undefined && isRecord(valueAt(raw, ["images"]))) {
     problems.push({ field: "images.cache", value: undefined, message: `required with a cache: the Redis image (built by \`npm run images\` as ${localImages.cache})` });
   }
-  // pg_dump refuses a server newer than itself.
-  problems.push(...postgresOtherThan(raw, DOCKER_POSTGRES_MAJOR,
-    `the Docker images provide Postgres ${DOCKER_POSTGRES_MAJOR} (${localImages.postgres}, and pg_dump ${DOCKER_POSTGRES_MAJOR} in the backup image); use ${DOCKER_POSTGRES_MAJOR}`));
+  problems.push(...postgresImageProblems(raw));
   return problems;
+}
+
+/**
+ * `database.postgres` (default DEFAULT_POSTGRES_MAJOR) against the major of `images.postgres`'s tag: a
+ * server of one major never runs on another's data, and the data volume is the major's (dockerNames).
+ * A tag that does not start with a major (a digest, `…:prod`) is not judged here; the image's
+ * entrypoint still refuses a data directory of another major.
+ */
+function postgresImageProblems(raw: unknown): Problem[] {
+  const database = valueAt(raw, ["database"]);
+  const image = valueAt(raw, ["images", "postgres"]);
+  if (!isRecord(database) || typeof image !== "string") return [];
+  const asked = database.postgres;
+  const major = asked ?? DEFAULT_POSTGRES_MAJOR;
+  // An unsupported version is the schema's problem.
+  if (!(POSTGRES_MAJORS as readonly unknown[]).includes(major)) return [];
+  const imageMajor = postgresMajorOfImage(image);
+  if (imageMajor === undefined || imageMajor === major) return [];
+  const ours = postgresImages[major as number] as LocalImageName | undefined;
+  const use = ours ? `images.postgres: ${localImages[ours]} (localImages.${ours}) or another Postgres ${major} image` : `an image of Postgres ${major} in images.postgres (the project builds ${Object.keys(postgresImages).join(" and ")})`;
+  const what = asked === undefined ? `left out, so ${major} (the default),` : `Postgres ${major},`;
+  return [{
+    field: "database.postgres", value: asked,
+    message: `${what} but images.postgres is ${image}, a Postgres ${imageMajor} image: they must be the same major. ` +
+      `Use ${use}, or database.postgres: ${imageMajor} to stay on ${imageMajor}; ` +
+      `moving a deployed database to another major: README "Upgrading Postgres"`,
+  }];
 }
 
 /** Settings a Docker environment takes but whose meaning the Docker target would not deliver. */
@@ -105,12 +120,4 @@ function dockerProblems(raw: unknown): Problem[] {
   if (valueAt(raw, ["bucket", "location"]) !== undefined) problems.push({ field: "bucket.location", value: valueAt(raw, ["bucket", "location"]), message: `not used on Docker: ${bucket}, in \`location\`; leave it out` });
   if (valueAt(raw, ["bucket", "versioning"]) === true) problems.push({ field: "bucket.versioning", value: true, message: "the Docker object store keeps no object versions; set false or leave it out" });
   return problems;
-}
-
-/** `database.postgres`, if it asks for a supported major other than the one the target provides. */
-function postgresOtherThan(raw: unknown, provided: number, message: string): Problem[] {
-  const postgres = valueAt(raw, ["database", "postgres"]);
-  // An unsupported version is the schema's problem.
-  const supported = (POSTGRES_MAJORS as readonly unknown[]).includes(postgres);
-  return supported && postgres !== provided ? [{ field: "database.postgres", value: postgres, message }] : [];
 }

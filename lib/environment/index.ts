@@ -7,7 +7,7 @@ export { deployerVariables } from "./deployer-variables";
 export { environmentWarnings } from "./warnings";
 export { EnvironmentError, type Problem } from "./problems";
 export { ENVIRONMENT_NAME, loadEnvironments, validateEnvironment } from "./load";
-export { gcsStatePrefix, localStatePath, s3StateKey, stateAddress, stacksOf, type StatePart } from "./state";
+export { bootstrapStackName, gcsStatePrefix, localStatePath, s3StateKey, stateAddress, stateBucketCreators, stacksOf, type StatePart } from "./state";
 
 /**
  * Declares an environment. Typed so editors complete and check the fields; the same rules are

@@ -46,6 +46,12 @@ const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(
 
 /** The Postgres major versions an environment may ask for. */
 export const POSTGRES_MAJORS = [15, 16, 17] as const;
+/**
+ * `database.postgres` when the file leaves it out: the newest major both Cloud SQL and the project's
+ * Docker images (images/catalog.ts, `localImages.postgres`) provide. Changing it changes the major of
+ * every environment that leaves it out: on Docker and Hetzner with the image (README "Upgrading Postgres").
+ */
+export const DEFAULT_POSTGRES_MAJOR = 17;
 
 const residency = z.enum(RESIDENCY_POLICY_NAMES);
 
@@ -66,7 +72,11 @@ const database = z.strictObject({
   /** A Hetzner server type or a Cloud SQL tier; unused on Docker. */
   size: z.string().min(1).optional(),
   storageGb: wholeNumber(10, 10_000).default(10),
-  postgres: z.literal(POSTGRES_MAJORS),
+  /**
+   * The Postgres major. Default DEFAULT_POSTGRES_MAJOR (17). On Docker and Hetzner it must be the
+   * major of `images.postgres` (its tag's); changing it on a deployed database: README "Upgrading Postgres".
+   */
+  postgres: z.literal(POSTGRES_MAJORS).default(DEFAULT_POSTGRES_MAJOR),
 });
 
 const bucket = z.strictObject({
@@ -160,6 +170,25 @@ const gcsState = z.strictObject({
   prefix: z.string().optional(),
 });
 
+/**
+ * What `npm run cost` assumes about usage the configuration cannot say (README "What it costs"). Each field
+ * left out takes its default (lib/cost/assumptions.ts, in brackets); every estimate lists the values used.
+ */
+const costAssumptions = z.strictObject({
+  /** GB stored in the data bucket; its off-site copy holds as much (10). */
+  bucketGb: z.number().min(0).max(10_000_000).optional(),
+  /** GB of backups kept: dumps in the backup bucket (Hetzner), Cloud SQL's backups (Google Cloud) (20). */
+  backupGb: z.number().min(0).max(10_000_000).optional(),
+  /** GB in the bucket of the data bucket's access logs, Google Cloud (1). */
+  logsGb: z.number().min(0).max(10_000_000).optional(),
+  /** GB served to the internet per month (100). */
+  egressGb: z.number().min(0).max(100_000_000).optional(),
+  /** Requests to the service per month (1,000,000). */
+  requestsPerMonth: z.number().int().min(0).max(1e13).optional(),
+  /** Seconds an average request keeps an instance busy: Cloud Run beyond its minimum instances (0.2). */
+  requestSeconds: z.number().min(0.001).max(3600).optional(),
+});
+
 /** `false`: the environment has none of it (no server, container, variable or backup for it). */
 const orNone = <T extends z.ZodType>(part: T) => z.union([z.literal(false), part]);
 
@@ -180,6 +209,7 @@ const common = {
    * `protect: false` (a scratch environment): data is kept by default.
    */
   protect: z.boolean().default(true),
+  cost: costAssumptions.optional(),
 };
 
 export const dockerEnvironment = z.strictObject({
@@ -196,6 +226,11 @@ export const dockerEnvironment = z.strictObject({
     httpsPort: wholeNumber(1, 65535).default(443),
     /** The host's public IPv4, which DNS records point at (required with dns). */
     publicIpv4: ipv4.optional(),
+    /**
+     * What the host costs a month in EUR (a rented VPS), for `npm run cost`: the containers cost nothing of
+     * their own. Left out, the host is listed there as not priced.
+     */
+    monthlyEur: z.number().min(0).max(1_000_000).optional(),
   }),
   /** Images of the supporting services (the app's is service.image); `cache` is required with a cache. */
   images: z.strictObject({ postgres: image, objectStore: image, proxy: image, backup: image, cache: image.optional() }),
@@ -271,8 +306,14 @@ export const gcpEnvironment = z.strictObject({
      */
     githubRepositoryId: z.string().regex(/^[1-9][0-9]{0,19}$/, "the repository's numeric id as a string, e.g. \"804113529\" (gh api repos/OWNER/REPO --jq .id)"),
     githubRepositoryOwnerId: z.string().regex(/^[1-9][0-9]{0,19}$/, "the owner's numeric id as a string, e.g. \"98765432\" (gh api repos/OWNER/REPO --jq .owner.id)"),
-    /** The GitHub environment whose jobs deploy this stack (give it required reviewers). Default: the stack's name. */
-    deployEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name").optional(),
+    /**
+     * The GitHub environment whose jobs deploy this stack (restrict it to `main`, give it required reviewers).
+     * Default: the stack's name. Not one ending in `-plan` or `-drift`: those are where pull-request plans and
+     * drift checks run, with read-only credentials, and a pull request may choose them.
+     */
+    deployEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name")
+      .refine((name) => !/-(plan|drift)$/.test(name), "a GitHub environment of its own for deploys, not one ending in -plan or -drift (where pull-request plans and drift checks run)")
+      .optional(),
   }).optional(),
   backups: gcpBackups.optional(),
   /**

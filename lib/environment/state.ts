@@ -10,8 +10,11 @@ import { Environment } from "./schema";
  * one beside it, its name with "-apps" (terraform-apps.tfstate next to terraform.tfstate).
  */
 
-/** Which state of an environment: its own, or the containers' one of an environment with two stacks. */
-export type StatePart = "main" | "apps";
+/**
+ * Which state of an environment: its own, the containers' one of an environment with two stacks, or
+ * (Google Cloud) its bootstrap's: what must exist before the backend's stack (bootstrapStackName).
+ */
+export type StatePart = "main" | "apps" | "bootstrap";
 
 const withPart = (name: string, part: StatePart) => (part === "main" ? name : name.replace(/(\.tfstate)?$/, `-${part}$1`));
 
@@ -38,4 +41,23 @@ export function stacksOf(env: Pick<Environment, "name" | "provider">): { readonl
   return env.provider === "hetzner"
     ? [{ name: env.name, part: "main" }, { name: `${env.name}-apps`, part: "apps" }]
     : [{ name: env.name, part: "main" }];
+}
+
+/**
+ * The stack a person applies once before an environment's first deploy (npm run bootstrap): Google
+ * Cloud's APIs, state bucket, image repository and CI identities. Not among stacksOf, which is what CI
+ * plans and deploys: a deploy must never change the access it runs with.
+ */
+export const bootstrapStackName = (env: Pick<Environment, "name">) => `${env.name}-bootstrap`;
+
+/**
+ * Which environment's bootstrap creates each GCS state bucket: the first (by name) of those naming it.
+ * The others keep their state in it too, and only grant their CI identities access.
+ */
+export function stateBucketCreators(environments: readonly Environment[]): Map<string, string> {
+  const creators = new Map<string, string>();
+  for (const env of [...environments].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (env.state.backend === "gcs" && !creators.has(env.state.bucket)) creators.set(env.state.bucket, env.name);
+  }
+  return creators;
 }

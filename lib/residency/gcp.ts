@@ -52,7 +52,7 @@ const regions: Location[] = [
 const countriesOf = (...ids: string[]) => [...new Set(ids.flatMap((id) => byId(regions, id)!.countries))];
 const inContinent = (prefix: string) => countriesOf(...regions.filter((r) => r.id.startsWith(prefix)).map((r) => r.id));
 
-// Multi-regions (GCS, Artifact Registry, Cloud SQL backups), predefined dual-regions (GCS), and
+// Multi-regions (GCS, Cloud SQL backups, Artifact Registry's own names), predefined dual-regions (GCS), and
 // Firestore's multi-regions (its own names; a GCS bucket cannot be put there).
 // A multi-region may store data in any of its countries, so the policy judges all of them.
 const multiRegions: Location[] = [
@@ -67,6 +67,11 @@ const multiRegions: Location[] = [
   { id: "EUR7", kind: "dual-region", name: "London + Frankfurt", countries: countriesOf("europe-west2", "europe-west3") },
   { id: "EUR8", kind: "dual-region", name: "Frankfurt + Zurich", countries: countriesOf("europe-west3", "europe-west6") },
   { id: "NAM4", kind: "dual-region", name: "Iowa + South Carolina", countries: ["US"] },
+  // Artifact Registry's European multi-region (its `us` and `asia` are US's and ASIA's above, ids compare case-blind):
+  // https://cloud.google.com/artifact-registry/docs/repositories/repo-locations
+  { id: "europe", kind: "multi-region", name: "Artifact Registry Europe multi-region (EU member states)",
+    countries: countriesOf("europe-central2", "europe-north1", "europe-north2", "europe-southwest1", "europe-west1",
+      "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10", "europe-west12") },
   // Firestore / Datastore multi-regions (`location_id`): https://cloud.google.com/firestore/docs/locations
   { id: "eur3", kind: "firestore-multi-region", name: "Firestore Europe multi-region (Belgium + Netherlands, witness Finland)",
     countries: countriesOf("europe-west1", "europe-west4", "europe-north1") },

@@ -1,25 +1,33 @@
 /**
- * The base image: a Debian minbase rootfs from debootstrap against this
- * machine's apt mirror, `docker import`ed. Every other image starts FROM it,
- * so no image registry is needed.
+ * The base images: a Debian minbase rootfs of one suite from debootstrap
+ * against this machine's apt mirror, `docker import`ed. Every other image
+ * starts FROM one of them, so no image registry is needed.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { localImages, type LocalImageName } from "../../images/catalog";
 import { debianSources } from "./apt-sources";
 import { BuildError, commandExists, run, type RunLog } from "./commands";
 import { dockerImport } from "./docker";
 import { inputsHasher } from "./hash";
 import { IMAGE_CACHE_DIR, imageSource } from "./layout";
 
-const DEBIAN_SUITE = "bookworm";
 const BASE_INCLUDE = ["ca-certificates"];
 const MKROOTFS = imageSource("base", "mkrootfs.sh");
 
-export function baseImageInputs(): string {
-  const src = debianSources(DEBIAN_SUITE);
+/** The Debian suite of a base image: its tag's (portable-backend/debian:<suite>). */
+function debianSuite(name: LocalImageName): string {
+  const suite = /^[^:]+\/debian:([a-z]+)$/.exec(localImages[name])?.[1];
+  if (!suite) throw new BuildError(`images/catalog.ts: ${name} (${localImages[name]}) is not a portable-backend/debian:<suite> tag`);
+  return suite;
+}
+
+export function baseImageInputs(name: LocalImageName): string {
+  const suite = debianSuite(name);
+  const src = debianSources(suite);
   return inputsHasher()
-    .text("suite", DEBIAN_SUITE)
+    .text("suite", suite)
     .text("include", BASE_INCLUDE.join(","))
     .text("mirror", src.mirror)
     .text("sources", src.sourcesFile)
@@ -27,8 +35,9 @@ export function baseImageInputs(): string {
     .digest();
 }
 
-export async function buildBaseImage(hash: string, log: RunLog): Promise<void> {
-  const dir = path.join(IMAGE_CACHE_DIR, "base");
+export async function buildBaseImage(name: LocalImageName, hash: string, log: RunLog): Promise<void> {
+  // one directory per base image: each keeps only its own current tarball
+  const dir = path.join(IMAGE_CACHE_DIR, name);
   fs.mkdirSync(dir, { recursive: true });
   // debootstrap takes minutes: the tarball of the current inputs is kept, so
   // re-importing after the image was removed (or --force) is quick
@@ -36,16 +45,16 @@ export async function buildBaseImage(hash: string, log: RunLog): Promise<void> {
   if (fs.existsSync(tarball)) {
     console.log(`        reusing cached rootfs ${tarball}`);
   } else {
-    await bootstrapRootfs(tarball, log);
+    await bootstrapRootfs(debianSuite(name), tarball, log);
   }
-  await dockerImport("base", hash, tarball, ["ENV LANG=C.UTF-8", 'CMD ["bash"]'], log);
+  await dockerImport(name, hash, tarball, ["ENV LANG=C.UTF-8", 'CMD ["bash"]'], log);
   // keep only the rootfs tarball of the current inputs
   for (const f of fs.readdirSync(dir)) {
     if (/^rootfs-[0-9a-f]{16}\.tar$/.test(f) && path.join(dir, f) !== tarball) fs.rmSync(path.join(dir, f));
   }
 }
 
-async function bootstrapRootfs(tarball: string, log: RunLog): Promise<void> {
+async function bootstrapRootfs(suite: string, tarball: string, log: RunLog): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new BuildError("Building the base rootfs needs root (debootstrap chroots): run as root or via sudo.");
   }
@@ -62,9 +71,9 @@ async function bootstrapRootfs(tarball: string, log: RunLog): Promise<void> {
       await install();
     });
   }
-  const src = debianSources(DEBIAN_SUITE);
+  const src = debianSources(suite);
   const sourcesPath = path.join(path.dirname(tarball), "debian.sources");
   fs.writeFileSync(sourcesPath, src.sourcesFile);
-  console.log(`        debootstrap ${DEBIAN_SUITE} (minbase) from the machine's apt mirror ...`);
-  await run("sh", [MKROOTFS, tarball, DEBIAN_SUITE, src.mirror, sourcesPath, BASE_INCLUDE.join(",")], log);
+  console.log(`        debootstrap ${suite} (minbase) from the machine's apt mirror ...`);
+  await run("sh", [MKROOTFS, tarball, suite, src.mirror, sourcesPath, BASE_INCLUDE.join(",")], log);
 }

@@ -56,8 +56,15 @@ function imageLabels(name: LocalImageName, hash: string): string[] {
   return [`${inputsHashLabel}=${hash}`, `${IMAGE_LABEL}=${name}`, `org.opencontainers.image.title=${localImages[name]}`];
 }
 
-/** `docker build` of a staged context into the image's tag, FROM our base image. */
-export async function dockerBuild(name: LocalImageName, hash: string, contextDir: string, log: RunLog): Promise<void> {
+/** What a Dockerfile is built from: the base image (its name in the catalog) and further build arguments. */
+export interface BuildFrom {
+  base: LocalImageName;
+  args?: Record<string, string>;
+}
+
+/** `docker build` of a staged context into the image's tag, FROM one of our base images. */
+export async function dockerBuild(name: LocalImageName, hash: string, contextDir: string, log: RunLog, from: BuildFrom = { base: "base" }): Promise<void> {
+  const args = { BASE_IMAGE: localImages[from.base], ...from.args };
   await run(
     "docker",
     [
@@ -65,8 +72,7 @@ export async function dockerBuild(name: LocalImageName, hash: string, contextDir
       // apt-get in RUN steps uses the host's network path to the mirror
       "--network",
       "host",
-      "--build-arg",
-      `BASE_IMAGE=${localImages.base}`,
+      ...Object.entries(args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
       "--force-rm",
       ...imageLabels(name, hash).flatMap((l) => ["--label", l]),
       "-t",

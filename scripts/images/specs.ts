@@ -2,11 +2,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { localImages, type LocalImageName } from "../../images/catalog";
+import { localImages, postgresMajorOfImage, type LocalImageName } from "../../images/catalog";
 import { PROJECT_ROOT } from "../lib/paths";
 import { baseImageInputs, buildBaseImage } from "./base";
-import type { RunLog } from "./commands";
-import { dockerBuild } from "./docker";
+import { BuildError, type RunLog } from "./commands";
+import { dockerBuild, type BuildFrom } from "./docker";
 import { goBuild, goVersion, type GoBinary } from "./go";
 import { inputsHasher, listFiles, type Hasher } from "./hash";
 import { imageSource, stageContext, type StagedFile } from "./layout";
@@ -32,27 +32,39 @@ const GROUP = imageSource("common", "group");
 const FILE_ENV = imageSource("common", "file-env.sh");
 
 /** The base image's ID is an input of every image built FROM it: a new base rebuilds them. */
-const startHash = (ctx: BuildContext): Hasher => inputsHasher().text("base-image", ctx.ids.get("base") ?? "");
+const startHash = (ctx: BuildContext, base: LocalImageName = "base"): Hasher => inputsHasher().text("base-image", ctx.ids.get(base) ?? "");
 
 /** Python bytecode from a local run of the sources is output, not input. */
 const isBytecode = (rel: string): boolean => path.basename(rel) === "__pycache__" || rel.endsWith(".pyc");
 
+interface DebianImageOptions {
+  /** The folder under images/ (default: the image's name). */
+  dir?: string;
+  /** The base image and build arguments (default: base, none); both are inputs. */
+  from?: BuildFrom;
+}
+
 /**
- * An image whose Dockerfile apt-get installs onto base. Inputs: everything in
- * images/<dir>/ (default: the image's name) plus the shared shell helpers it
- * sources. `modes` maps the files the build context gets (paths relative to
+ * An image whose Dockerfile apt-get installs onto a base image. Inputs: everything in
+ * images/<dir>/ plus the shared shell helpers it sources, the base image and the build
+ * arguments. `modes` maps the files the build context gets (paths relative to
  * images/<dir>/, kept as they are) to their modes.
  */
-function debianImage(name: LocalImageName, modes: Record<string, number>, dir: string = name): ImageSpec {
+function debianImage(name: LocalImageName, modes: Record<string, number>, options: DebianImageOptions = {}): ImageSpec {
+  const { dir = name, from = { base: "base" } } = options;
+  const args = Object.entries(from.args ?? {}).map(([k, v]) => `${k}=${v}`).join("\n");
   return {
-    deps: ["base"],
-    inputs: (ctx) =>
-      startHash(ctx).dir(dir, imageSource(dir), isBytecode).file("common/file-env.sh", FILE_ENV).digest(),
+    deps: [from.base],
+    inputs: (ctx) => {
+      const h = startHash(ctx, from.base).dir(dir, imageSource(dir), isBytecode).file("common/file-env.sh", FILE_ENV);
+      // without arguments the hash stays what it was before images had any
+      return (args ? h.text("build-args", args) : h).digest();
+    },
     async build({ hash, log }) {
       const files = Object.entries(modes).map(([file, mode]) => ({ src: imageSource(dir, file), dest: file, mode }));
       // sourced, not executed
       const context = stageContext(name, [...files, { src: FILE_ENV, mode: 0o644 }]);
-      await dockerBuild(name, hash, context, log);
+      await dockerBuild(name, hash, context, log, from);
     },
   };
 }
@@ -97,18 +109,33 @@ function scratchImage(name: LocalImageName, image: ScratchImage): ImageSpec {
 /** The health probe binary of the scratch images that have no other HTTP client. */
 const HTTPCHECK: GoBinary = { moduleDir: imageSource("httpcheck"), pkg: ".", out: "httpcheck" };
 
+const debianBase = (name: LocalImageName): ImageSpec => ({
+  deps: [],
+  inputs: () => baseImageInputs(name),
+  build: ({ hash, log }) => buildBaseImage(name, hash, log),
+});
+
+/** The major of a Postgres image of the catalog: its tag's. */
+function postgresMajor(name: LocalImageName): number {
+  const major = postgresMajorOfImage(localImages[name]);
+  if (major === undefined) throw new BuildError(`images/catalog.ts: the tag of ${name} must be its Postgres major (e.g. :17), got ${localImages[name]}`);
+  return major;
+}
+
+const postgresImage = (name: LocalImageName, base: LocalImageName): ImageSpec =>
+  debianImage(name, { Dockerfile: 0o644, "docker-entrypoint.sh": 0o755 }, { dir: "postgres", from: { base, args: { PG_MAJOR: String(postgresMajor(name)) } } });
+
 const versitygwVersion = (/versitygw-(v?[\d.]+)/.exec(localImages.objectstore)?.[1] ?? "unknown").replace(/^v/, "");
 const appVersion = localImages.app.split(":")[1];
 const appSource = path.join(PROJECT_ROOT, "app");
 
 export const imageSpecs: Record<LocalImageName, ImageSpec> = {
-  base: {
-    deps: [],
-    inputs: () => baseImageInputs(),
-    build: ({ hash, log }) => buildBaseImage(hash, log),
-  },
+  base: debianBase("base"),
+  baseTrixie: debianBase("baseTrixie"),
 
-  postgres: debianImage("postgres", { Dockerfile: 0o644, "docker-entrypoint.sh": 0o755 }),
+  // one Dockerfile for every major, from the suite that has it; the major is the tag's
+  postgres: postgresImage("postgres", "baseTrixie"),
+  postgres15: postgresImage("postgres15", "base"),
 
   objectstore: scratchImage("objectstore", {
     binaries: [
@@ -141,17 +168,20 @@ export const imageSpecs: Record<LocalImageName, ImageSpec> = {
         .dir("src", appSource, (rel) => rel === "app"),
   }),
 
-  backup: debianImage("backup", { Dockerfile: 0o644, "backup.sh": 0o755, "ready.sh": 0o755 }),
+  // the client of the newest major (the default postgres image's): it dumps and restores every older server too
+  backup: debianImage("backup", { Dockerfile: 0o644, "backup.sh": 0o755, "ready.sh": 0o755 }, {
+    from: { base: "baseTrixie", args: { PG_MAJOR: String(postgresMajor("postgres")) } },
+  }),
 
   cache: debianImage("cache", { Dockerfile: 0o644, "docker-entrypoint.sh": 0o755, "redis-health.sh": 0o755 }),
 
   // the Python app in images/example-app/ (app/, migrations/, alembic.ini)
-  exampleApp: debianImage("exampleApp", sourceTree("example-app"), "example-app"),
+  exampleApp: debianImage("exampleApp", sourceTree("example-app"), { dir: "example-app" }),
 
   // tests only: the stand-in VPS (dockerd + key-only sshd) of __tests__/support/standin-vps.ts
   standinVps: debianImage(
     "standinVps",
     { Dockerfile: 0o644, "entrypoint.sh": 0o755, "sshd-standin.conf": 0o644 },
-    "standin-vps",
+    { dir: "standin-vps" },
   ),
 };

@@ -5,6 +5,7 @@
  *   <dir>/<stack>/result.json   StackPlanResult
  *   <dir>/<stack>/plan.json     `terraform show -json` of the saved plan (when status is "planned")
  *   <dir>/<stack>/plan.txt      `terraform show -no-color` of the saved plan (when status is "planned")
+ *   <dir>/<stack>/cost.json     what the plan changes about the monthly cost (lib/cost/types.ts, CostChange; when planned)
  *   drift-report.json           DriftReport
  */
 

@@ -99,10 +99,15 @@ export async function forEachStack<T>(stacks: readonly Stack[], concurrency: num
  * A plugin cache set in the environment is dropped, for the reason the CLI config has none (cli-config.ts).
  */
 export function terraform(stack: Stack, args: string[], env: Record<string, string> = {}): Promise<execa.ExecaReturnValue> {
-  const { TF_PLUGIN_CACHE_DIR: _shared, ...inherited } = process.env;
   return execa(requireEngine().path, args, {
-    cwd: stack.dir, reject: false, extendEnv: false, env: { ...inherited, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...env },
+    cwd: stack.dir, reject: false, extendEnv: false, env: terraformEnv({ TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...env }),
   });
+}
+
+/** The process's environment for terraform: no checkpoint call, no shared plugin cache (see terraform), plus `env`. */
+export function terraformEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { TF_PLUGIN_CACHE_DIR: _shared, ...inherited } = process.env;
+  return { ...inherited, CHECKPOINT_DISABLE: "1", ...env };
 }
 
 /** `terraform init` of a stack (backend and providers from the offline mirror). Throws with terraform's error. */

@@ -14,7 +14,7 @@ import type { Collected, Component, Missing } from "./model";
 import { decideDebian, parseDep5, textLicence } from "./policy";
 
 /** The images with Debian's package manager: base and those built FROM it with apt-get (scripts/images/specs.ts). */
-export const DEBIAN_IMAGES: LocalImageName[] = ["base", "postgres", "cache", "backup", "exampleApp", "standinVps"];
+export const DEBIAN_IMAGES: LocalImageName[] = ["base", "baseTrixie", "postgres", "postgres15", "cache", "backup", "exampleApp", "standinVps"];
 
 const SEP = "\u001e"; // starts each package's header line in the listing below
 

@@ -1,3 +1,4 @@
+import type { CostChange } from "../../lib/cost";
 import { StackPlanResult } from "../lib/stack-results";
 import { BODY_LIMIT } from "../github/markdown";
 import { PlanJson } from "./plan-json";
@@ -13,6 +14,8 @@ export interface StackPlan {
   readonly result: StackPlanResult;
   readonly plan?: PlanJson;
   readonly planText?: string;
+  /** What the plan changes about the stack's monthly cost (`<stack>/cost.json`), when `npm run plan` estimated it. */
+  readonly cost?: CostChange;
 }
 
 export interface PlanReportOptions extends RenderOptions {
@@ -47,7 +50,7 @@ export function planReport(stacks: readonly StackPlan[], options: PlanReportOpti
 }
 
 function view(stack: StackPlan, text: string | undefined, cap: number): StackView {
-  const { result, plan } = stack;
+  const { result, plan, cost } = stack;
   if (!plan) return { result };
-  return { result, summary: summarize(plan), residency: residencyFindings(plan, result.policy), planText: text === undefined ? undefined : clip(text, cap) };
+  return { result, summary: summarize(plan), residency: residencyFindings(plan, result.policy), planText: text === undefined ? undefined : clip(text, cap), cost };
 }

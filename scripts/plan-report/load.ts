@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { costChangeSchema } from "../../lib/cost/schema";
 import { ENVIRONMENT_NAME } from "../../lib/environment";
 import { readJsonFile } from "../lib/json-file";
 import { stackPlanResultSchema } from "../lib/stack-results-schema";
@@ -16,7 +17,8 @@ export interface LoadedPlans {
 }
 
 /**
- * Reads what `npm run plan` wrote: `<dir>/<stack>/result.json`, and plan.json + plan.txt for planned stacks.
+ * Reads what `npm run plan` wrote: `<dir>/<stack>/result.json`, and plan.json + plan.txt for planned stacks
+ * (and cost.json, the plan's cost change, when the plan wrote one).
  * `expected` are the stacks the run was to plan (in CI, the matrix): one whose job died (timed out,
  * cancelled, runner lost) wrote nothing, and must show as failed rather than vanish from the report,
  * which would read as if it had nothing to say. Without `expected`, the folder is all there is to know.
@@ -35,7 +37,9 @@ export function loadStackPlans(dir: string, expected: readonly string[] = []): L
     const result = readJsonFile(resultFile, stackPlanResultSchema, "a stack plan result (see scripts/lib/stack-results.ts)");
     if (result.status !== "planned") { stacks.push({ result }); continue; }
     const plan = readJsonFile(join(folder, "plan.json"), planJsonSchema, "a plan as `terraform show -json` writes it");
-    stacks.push({ result, plan, planText: readText(join(folder, "plan.txt"), "the plan as `terraform show -no-color` writes it") });
+    const costFile = join(folder, "cost.json");
+    const cost = existsSync(costFile) ? readJsonFile(costFile, costChangeSchema, "a plan's cost change as `npm run plan` writes it (lib/cost/types.ts, CostChange)") : undefined;
+    stacks.push({ result, plan, planText: readText(join(folder, "plan.txt"), "the plan as `terraform show -no-color` writes it"), ...(cost ? { cost } : {}) });
   }
   const missing = expected.filter((name) => !stacks.some((s) => s.result.stack === name));
   stacks.push(...missing.map(withoutResult));

@@ -1,3 +1,4 @@
+import { assumptionsInline, changeText, CostChange, eur } from "../../lib/cost";
 import { StackPlanResult } from "../lib/stack-results";
 import { code, fenced, shorten, tableCell } from "../github/markdown";
 import { ClippedText } from "./plan-text";
@@ -14,6 +15,8 @@ export interface StackView {
   readonly residency?: ResidencyFindings;
   /** The diff-ready plan text, as much of it as fits. */
   readonly planText?: ClippedText;
+  /** What the plan changes about the monthly cost, when the plan estimated it. */
+  readonly cost?: CostChange;
 }
 
 export interface RenderOptions {
@@ -34,6 +37,7 @@ export function renderReport(views: readonly StackView[], options: RenderOptions
     destructiveAlert(views),
     residencyAlert(views),
     headlineTable(views),
+    costSection(views),
     ...views.filter(isDetailed).map((v) => stackSection(v, options)),
     compactLines(views.filter((v) => !isDetailed(v))),
   ];
@@ -97,6 +101,31 @@ function headlineTable(views: readonly StackView[]): string {
 
 /** Counts that lose something are bold so they catch the eye in the table. */
 const countCell = (kind: ChangeKind, n: number) => (n > 0 && (kind === "replace" || kind === "destroy") ? `**${n}**` : String(n));
+
+/**
+ * Each stack's monthly cost after the change and what the change does to it, from the plan's before and
+ * after values ("+€7.49/month: `hcloud_load_balancer.app` lb11"). Stacks without an estimate are left out.
+ */
+function costSection(views: readonly StackView[]): string {
+  const costed = views.filter((v): v is StackView & { cost: CostChange } => v.cost !== undefined);
+  if (costed.length === 0) return "";
+  const lines = costed.map((v) => {
+    const c = v.cost;
+    const unpriced = c.notPriced.length
+      ? ` · not priced: ${c.notPriced.slice(0, EXAMPLES).map((n) => code(n.address)).join(", ")}${c.notPriced.length > EXAMPLES ? `, … (${c.notPriced.length})` : ""}`
+      : "";
+    return `- ${name(v)}: **${eur(c.monthlyEurAfter)}/month** after this change (${changeText(c, code)})${unpriced}`;
+  });
+  const sources = [...new Set(costed.flatMap((v) => v.cost.priceSources))];
+  const dates = [...new Set(costed.map((v) => v.cost.pricesAsOf))].sort();
+  const assumptions = [...new Set(costed.map((v) => assumptionsInline(v.cost.assumptions)))];
+  const footer = [
+    `Prices as of ${dates.join(", ")}: ${sources.length ? sources.join("; ") : "none used"}.`,
+    assumptions.length === 1 ? `Usage assumed: ${assumptions[0]}.` : "Usage assumptions differ per stack: `npm run cost -- <stack>` lists them.",
+    "`npm run cost` prints every line; an environment file's `cost` block changes the assumptions.",
+  ];
+  return [`**Monthly cost** (estimate, EUR net of VAT):`, lines.join("\n"), `<sub>${footer.join(" ")}</sub>`].join("\n\n");
+}
 
 function statusText(v: StackView): string {
   switch (v.result.status) {
