@@ -1,5 +1,5 @@
 /*
- * npm run bench [-- --only synth,cli,plan,deploy,release,unit] [--runs N] [--warmup N] [--out file.json]
+ * npm run bench [-- --only synth,cli,plan,deploy,release,unit,scale] [--runs N] [--warmup N] [--out file.json]
  *
  * The performance benchmark of issue 7: synth against a barrel-import baseline, `cdktf synth` against
  * the CLI's floor, plans one after another against the parallel runner, a Docker deploy against
@@ -18,6 +18,7 @@ import { cliBench } from "./scenarios/cli";
 import { deployBench } from "./scenarios/deploy";
 import { planBench } from "./scenarios/plan";
 import { releaseBench } from "./scenarios/release";
+import { scaleBench } from "./scenarios/scale";
 import { synthBench } from "./scenarios/synth";
 import { unitBench } from "./scenarios/unit";
 
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<BenchId, { run: (ctx: BenchContext) => Promise<Scenario
   deploy: { run: deployBench, runs: 3, warmup: 0 },
   release: { run: releaseBench, runs: 3, warmup: 0 },
   unit: { run: unitBench, runs: 3, warmup: 1 },
+  scale: { run: scaleBench, runs: 3, warmup: 1 },
 };
 
 function parseOptions() {

@@ -37,8 +37,16 @@ export function environmentStacks(scope: Construct, env: Environment): Environme
  * creates a state bucket several share.
  */
 export function bootstrapStack(scope: Construct, env: Environment, environments: readonly Environment[], localState = false): EnvironmentStack | undefined {
-  const createStateBucket = env.state.backend !== "gcs" || stateBucketCreators(environments).get(env.state.bucket) === env.name;
+  const createStateBucket = env.state.backend !== "gcs" || creatorsOf(environments).get(env.state.bucket) === env.name;
   return targetFor(env).bootstrap?.(scope, env, { localState, createStateBucket });
+}
+
+/** stateBucketCreators, worked out once per set of environments (an app of many asks once per environment). */
+const creators = new WeakMap<readonly Environment[], Map<string, string>>();
+function creatorsOf(environments: readonly Environment[]): Map<string, string> {
+  let found = creators.get(environments);
+  if (!found) creators.set(environments, (found = stateBucketCreators(environments)));
+  return found;
 }
 
 /** The residency policy refused something in the synthesized tree: each violation with path, attribute, value and why. */

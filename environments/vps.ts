@@ -8,7 +8,8 @@ export default defineEnvironment({
   provider: "docker",
   residency: "eu",
   location: "de",
-  host: { url: "ssh://deploy@203.0.113.10", bindAddress: "0.0.0.0", publicIpv4: "203.0.113.10", domain: "api.example.de" },
+  // monthlyEur: what the VPS is rented for (npm run cost prices it; here a Hetzner cx23 with its IPv4).
+  host: { url: "ssh://deploy@203.0.113.10", bindAddress: "0.0.0.0", publicIpv4: "203.0.113.10", domain: "api.example.de", monthlyEur: 5.99 },
   service: { image: localImages.app, replicas: 2, healthPath: "/healthz" },
   images: { postgres: localImages.postgres, objectStore: localImages.objectstore, proxy: localImages.proxy, backup: localImages.backup },
   database: { postgres: 17 },

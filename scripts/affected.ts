@@ -35,8 +35,15 @@ export function ciEnvironments(environments: readonly Environment[]): Environmen
  * environment's stacks in order (Hetzner's two).
  */
 export function matrix(environments: readonly Environment[]) {
+  if (environments.length > MAX_MATRIX_JOBS) {
+    throw new Error(`${environments.length} environments are affected, and a GitHub Actions matrix runs at most ${MAX_MATRIX_JOBS} jobs: ` +
+      "split the change (an environment file's change affects its stack only; shared code affects them all), or split the environments over repositories or workflows");
+  }
   return { include: environments.map((env) => ({ stack: env.name, provider: env.provider, stacks: stacksOf(env).map((s) => s.name).join(" ") })) };
 }
+
+/** GitHub Actions' limit on the jobs one matrix generates in a workflow run (one job per environment here). */
+export const MAX_MATRIX_JOBS = 256;
 
 export function affectedStacks(changedFiles: readonly string[], environments: readonly Environment[]): Environment[] {
   const candidates = ciEnvironments(environments);

@@ -80,3 +80,15 @@ describe("records in a zone another stack owns (dns.createZone: false)", () => {
     expect(Object.values<any>(json.resource.hcloud_zone_rrset).map((r) => r.zone)).toEqual([expect.stringMatching(/^\$\{hcloud_zone\..+\.name\}$/), expect.stringMatching(/^\$\{hcloud_zone\..+\.name\}$/)]);
   });
 });
+
+test("a Google Cloud environment's bootstrap keeps a state of its own: another stack may not use it", () => {
+  const gcp = (prefix: string) => ({
+    provider: "gcp", residency: "eu", project: "acme-4711", location: "europe-west3",
+    service: { image: "europe-west3-docker.pkg.dev/acme-4711/apps/api:1.0.0" }, database: false, bucket: false,
+    state: { backend: "gcs", bucket: "acme-tfstate", location: "europe-west3", prefix },
+  });
+  const result = load({ a: gcp("app"), b: gcp("app-bootstrap") });
+  expect(result.problems?.[Object.keys(result.problems ?? {})[0]]).toEqual([
+    expect.stringMatching(/^state: the same state as .*a\.ts: the two stacks would overwrite each other's state; give each its own prefix$/),
+  ]);
+});

@@ -27,7 +27,7 @@ export interface BenchResult {
 /** What a scenario returns: the runner adds when it ran and how busy the machine was. */
 export type ScenarioResult = Omit<BenchResult, "measuredAt" | "loadavg" | "busyCoresBefore">;
 
-export const BENCH_IDS = ["synth", "cli", "plan", "deploy", "release", "unit"] as const;
+export const BENCH_IDS = ["synth", "cli", "plan", "deploy", "release", "unit", "scale"] as const;
 export type BenchId = (typeof BENCH_IDS)[number];
 
 export interface BenchContext {

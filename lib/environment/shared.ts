@@ -21,7 +21,9 @@ export function sharedProblems(environments: readonly Environment[]): Map<string
   const buckets = new Map<string, Environment>();
   const zones = new Map<string, Environment>();
   for (const env of environments) {
-    const [address, ...others] = stacksOf(env).map((stack) => stateAddress(env, stack.part));
+    // A Google Cloud environment's bootstrap keeps a state of its own too (bootstrapStackName).
+    const parts = [...stacksOf(env).map((stack) => stack.part), ...(env.provider === "gcp" ? ["bootstrap" as const] : [])];
+    const [address, ...others] = parts.map((part) => stateAddress(env, part));
     for (const other of others) first(states, other, env);
     const sharing = first(states, address, env);
     if (sharing) {

@@ -27,7 +27,8 @@ const DEFAULT_LIMIT = BODY_LIMIT - 500;
 
 /**
  * The pull-request comment for a set of stacks. Plan texts are what make a comment long, so when the
- * whole does not fit, the longest plan texts are cut first, at line boundaries, until it does.
+ * whole does not fit, the longest plan texts are cut first, at line boundaries, until it does; with many
+ * stacks, even without them it may not, and the comment takes its brief form.
  */
 export function planReport(stacks: readonly StackPlan[], options: PlanReportOptions = {}): string {
   const limit = options.limit ?? DEFAULT_LIMIT;
@@ -45,7 +46,9 @@ export function planReport(stacks: readonly StackPlan[], options: PlanReportOpti
     body = render(caps);
   }
   if (body.length > limit) body = render(texts.map(() => 0));
-  if (body.length > limit) throw new Error(`the plan report is ${body.length} characters even without plan texts (limit ${limit}): too many stacks for one comment`);
+  // Many stacks: the brief form (render.ts, RenderOptions.brief).
+  if (body.length > limit) body = renderReport(sorted.map((s) => view(s, undefined, 0)), { ...options, brief: true });
+  if (body.length > limit) throw new Error(`the plan report is ${body.length} characters even in brief (limit ${limit}): too many stacks for one comment`);
   return body;
 }
 

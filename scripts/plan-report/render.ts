@@ -22,6 +22,12 @@ export interface StackView {
 export interface RenderOptions {
   /** Link to the workflow run whose artifacts hold the full plans. */
   readonly runUrl?: string;
+  /**
+   * The form for many stacks, when the full one does not fit in a comment even without plan texts: one table
+   * row per stack that changes (or failed, or was not checked), one line naming all that do not, alerts and
+   * failures in full, cost lines only for stacks whose cost changes; no section per stack.
+   */
+  readonly brief?: boolean;
 }
 
 /** Lists in the alerts stop here: a plan that destroys a thousand resources says so in its counts. */
@@ -30,6 +36,7 @@ const MAX_LISTED = 50;
 const EXAMPLES = 3;
 
 export function renderReport(views: readonly StackView[], options: RenderOptions): string {
+  if (options.brief) return briefReport(views, options);
   const parts = [
     PLAN_MARKER,
     `## Terraform plan`,
@@ -40,6 +47,25 @@ export function renderReport(views: readonly StackView[], options: RenderOptions
     costSection(views),
     ...views.filter(isDetailed).map((v) => stackSection(v, options)),
     compactLines(views.filter((v) => !isDetailed(v))),
+  ];
+  return parts.filter((p) => p !== "").join("\n\n") + "\n";
+}
+
+/** RenderOptions.brief: what a reader needs from a change to many stacks, in a comment that fits. */
+function briefReport(views: readonly StackView[], options: RenderOptions): string {
+  const unchanged = views.filter(noChanges);
+  const listed = views.filter((v) => !noChanges(v));
+  const where = options.runUrl ? `the [workflow run](${options.runUrl})'s artifacts` : "the workflow run's artifacts";
+  const parts = [
+    PLAN_MARKER,
+    `## Terraform plan`,
+    `${overview(views)} In brief: the full comment would pass GitHub's 65,536 characters; each stack's plan is in ${where} (${code("<stack>/plan.txt")}).`,
+    destructiveAlert(views),
+    residencyAlert(views),
+    listed.length ? headlineTable(listed) : "",
+    costSection(views.filter((v) => v.cost !== undefined && v.cost.deltaEur !== 0)),
+    ...listed.filter((v) => v.result.status === "failed").map((v) => `### ${name(v)}: ❌ plan failed\n\n${fenced(shorten(v.result.reason ?? "(no reason given)", 600), "text")}`),
+    unchanged.length ? `No changes (${unchanged.length}): ${unchanged.map(name).join(", ")}` : "",
   ];
   return parts.filter((p) => p !== "").join("\n\n") + "\n";
 }
