@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { loadEnvironments } from "../lib/environment";
+import { loadEnvironments, stateBucketCreators } from "../lib/environment";
 import { BackendStack, bootstrapStack, enforceResidency, environmentStacks, pinProviderVersions } from "./backend-stack";
 
 export interface BackendAppProps {
@@ -19,7 +19,8 @@ export function createBackendApp(props: BackendAppProps): App {
   const stacks = environments.flatMap((env) => environmentStacks(app, env));
   for (const stack of stacks) if (stack instanceof BackendStack) props.extend?.(stack);
   // Synthesized with the others (so `cdktf plan <env>-bootstrap` works), never among the stacks CI runs.
-  stacks.push(...environments.flatMap((env) => bootstrapStack(app, env, environments) ?? []));
+  const bucketCreators = stateBucketCreators(environments);
+  stacks.push(...environments.flatMap((env) => bootstrapStack(app, env, bucketCreators) ?? []));
   // Before anything is written: a provider the mirror does not build fails here, not after the
   // stacks before it were written. BackendStack pins again as it writes, for constructs added later.
   for (const stack of stacks) pinProviderVersions(stack);

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { Environment, stacksOf, stateBucketCreators } from "../lib/environment";
+import { Environment, stacksOf } from "../lib/environment";
 import { ExpectedError } from "../lib/errors";
 import { EnvironmentStack } from "./environment-stack";
 import { targetFor } from "./targets";
@@ -33,20 +33,12 @@ export function environmentStacks(scope: Construct, env: Environment): Environme
 
 /**
  * The environment's bootstrap stack, if its target has one (targets.ts): applied once by a person,
- * before the stacks above, and never by CI. `environments`: all of the app's, to tell which one
- * creates a state bucket several share.
+ * before the stacks above, and never by CI. `bucketCreators`: stateBucketCreators of all the app's
+ * environments, which tells which one creates a state bucket several share.
  */
-export function bootstrapStack(scope: Construct, env: Environment, environments: readonly Environment[], localState = false): EnvironmentStack | undefined {
-  const createStateBucket = env.state.backend !== "gcs" || creatorsOf(environments).get(env.state.bucket) === env.name;
+export function bootstrapStack(scope: Construct, env: Environment, bucketCreators: ReadonlyMap<string, string>, localState = false): EnvironmentStack | undefined {
+  const createStateBucket = env.state.backend !== "gcs" || bucketCreators.get(env.state.bucket) === env.name;
   return targetFor(env).bootstrap?.(scope, env, { localState, createStateBucket });
-}
-
-/** stateBucketCreators, worked out once per set of environments (an app of many asks once per environment). */
-const creators = new WeakMap<readonly Environment[], Map<string, string>>();
-function creatorsOf(environments: readonly Environment[]): Map<string, string> {
-  let found = creators.get(environments);
-  if (!found) creators.set(environments, (found = stateBucketCreators(environments)));
-  return found;
 }
 
 /** The residency policy refused something in the synthesized tree: each violation with path, attribute, value and why. */

@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import execa from "execa";
 import { bootstrapStack, enforceResidency } from "../constructs/backend-stack";
-import { bootstrapStackName, Environment, loadEnvironments, localStatePath } from "../lib/environment";
+import { bootstrapStackName, Environment, loadEnvironments, localStatePath, stateBucketCreators } from "../lib/environment";
 import { ExpectedError } from "../lib/errors";
 import { runCli } from "./lib/cli";
 import { requireEngine } from "./lib/engine";
@@ -55,10 +55,10 @@ function environmentNamed(name: string, environments: readonly Environment[]): E
 }
 
 /** Writes the bootstrap stack to cdktf.out/bootstrap/stacks/<env>-bootstrap and returns that folder. */
-function synthesize(env: Environment, environments: readonly Environment[], localState: boolean): string {
+function synthesizeBootstrap(env: Environment, environments: readonly Environment[], localState: boolean): string {
   const outdir = join(OUT_DIR, "bootstrap");
   const app = new App({ outdir });
-  const stack = bootstrapStack(app, env, environments, localState)!;
+  const stack = bootstrapStack(app, env, stateBucketCreators(environments), localState)!;
   enforceResidency([stack]);
   app.synth();
   return join(outdir, "stacks", bootstrapStackName(env));
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const remoteState = env.state.backend === "gcs";
   const localState = first && remoteState;
 
-  let dir = synthesize(env, environments, localState);
+  let dir = synthesizeBootstrap(env, environments, localState);
   // With --first the local file is the state, whatever an earlier, interrupted move left configured.
   await terraform(dir, ["init", "-input=false", ...(localState ? ["-reconfigure"] : [])]);
   if (planOnly) {
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   if (localState) {
     // The bucket exists now: the same stack with its state in it, and the local state moved there.
     const local = localStatePath(env, undefined, "bootstrap");
-    dir = synthesize(env, environments, false);
+    dir = synthesizeBootstrap(env, environments, false);
     await terraform(dir, ["init", "-input=false", "-migrate-state", "-force-copy"]);
     for (const file of [local, `${local}.backup`]) if (existsSync(file)) rmSync(file);
     console.log(`\nThe bootstrap's state is in gs://${env.state.backend === "gcs" ? env.state.bucket : ""} now; ${local} is deleted.`);

@@ -10,32 +10,31 @@
  * and a new plan needs a new approval. Terraform itself refuses a saved plan whose state changed before it
  * is applied. A stack without changes is not applied.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { ExpectedError } from "../lib/errors";
 import { runCli } from "./lib/cli";
 import { missingCredentials } from "./lib/credentials";
 import { differingChanges, hasChanges } from "./lib/plan-fingerprint";
 import { parsePlanJson, redactPlan } from "./lib/redact-plan";
-import { StackPlanResult } from "./lib/stack-results";
 import { init, lastLines, parseStackCommand, Stack, synthesize, terraform } from "./lib/stack-runner";
+import { StackPlan } from "./plan-report/index";
+import { loadStackPlans } from "./plan-report/load";
 
 const USAGE = "usage: npm run deploy -- <stack ...> --approved <dir of the approved plans (npm run plan -- <stack ...> --out <dir>)>";
 
-/** The approved plan of a stack, or why there is none to apply. */
-function approvedPlan(dir: string, stack: Stack): Record<string, any> {
-  const resultFile = join(dir, stack.name, "result.json");
-  if (!existsSync(resultFile)) throw new ExpectedError(`${stack.name}: no approved plan in ${dir} (the plan job did not plan it)`);
-  const result = JSON.parse(readFileSync(resultFile, "utf8")) as StackPlanResult;
-  if (result.status !== "planned") {
+/** The approved plan of a stack (read as the plan comment reads it: a stack with no result is failed), or why there is none to apply. */
+function approvedPlan(approved: readonly StackPlan[], stack: Stack): NonNullable<StackPlan["plan"]> {
+  const { result, plan } = approved.find((s) => s.result.stack === stack.name)!;
+  if (result.status !== "planned" || !plan) {
     throw new ExpectedError(`${stack.name}: its plan was ${result.status} when it was approved (${result.reason ?? "no reason given"}); ` +
       "nothing of it was approved: run the workflow again once it can be planned (after the stack it reads is deployed)");
   }
-  return JSON.parse(readFileSync(join(dir, stack.name, "plan.json"), "utf8"));
+  return plan;
 }
 
-async function deployStack(stack: Stack, approvedDir: string): Promise<void> {
-  const approved = approvedPlan(approvedDir, stack);
+async function deployStack(stack: Stack, approvedPlans: readonly StackPlan[]): Promise<void> {
+  const approved = approvedPlan(approvedPlans, stack);
   const missing = missingCredentials(stack.env, process.env, stack.part);
   if (missing.length) throw new ExpectedError(`${stack.name}: missing ${missing.join(", ")}`);
   await init(stack);
@@ -65,9 +64,10 @@ async function main(): Promise<void> {
   if (!options.approved) throw new ExpectedError(`--approved is required\n${USAGE}`);
   const approvedDir = resolve(options.approved);
   if (!existsSync(approvedDir)) throw new ExpectedError(`--approved ${options.approved}: no such directory\n${USAGE}`);
+  const approved = loadStackPlans(approvedDir, stacks.map((s) => s.name)).stacks;
   await synthesize();
   // One after the other, in deploy order: a later stack reads what an earlier one applied.
-  for (const stack of stacks) await deployStack(stack, approvedDir);
+  for (const stack of stacks) await deployStack(stack, approved);
 }
 
 runCli("npm run deploy", main);

@@ -3,7 +3,7 @@ import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { BackendStack, bootstrapStack } from "../../constructs/backend-stack";
 import { GcpBootstrapStack } from "../../constructs/gcp/bootstrap-stack";
-import { EnvironmentError, GcpEnvironment, stacksOf, validateEnvironment } from "../../lib/environment";
+import { EnvironmentError, GcpEnvironment, stacksOf, stateBucketCreators, validateEnvironment } from "../../lib/environment";
 import gcpProdFile from "../../environments/gcp-prod";
 import { shippedEnvironment, shippedEnvironments } from "../support/shipped-environments";
 import { onlyResource, resourcesOf } from "../support/synthesized";
@@ -16,8 +16,8 @@ const synth = (env: GcpEnvironment, options = {}) => Testing.synth(new GcpBootst
 test("it is not among the stacks CI runs (stacksOf); Docker and Hetzner environments have none", () => {
   expect(stacksOf(prod).map((s) => s.name)).toEqual(["gcp-prod"]);
   const all = shippedEnvironments();
-  for (const env of all.filter((e) => e.provider !== "gcp")) expect(bootstrapStack(Testing.app(), env, all)).toBeUndefined();
-  expect(bootstrapStack(Testing.app(), prod, all)?.node.id).toBe("gcp-prod-bootstrap");
+  for (const env of all.filter((e) => e.provider !== "gcp")) expect(bootstrapStack(Testing.app(), env, stateBucketCreators(all))).toBeUndefined();
+  expect(bootstrapStack(Testing.app(), prod, stateBucketCreators(all))?.node.id).toBe("gcp-prod-bootstrap");
 });
 
 describe("the state bucket", () => {
@@ -38,10 +38,10 @@ describe("the state bucket", () => {
   test("several environments naming one bucket: the first by name creates it, the others only grant their CI identities on it", () => {
     const shared = { ...(shippedEnvironment("gcp-staging") as GcpEnvironment), state: { ...prod.state, prefix: "gcp-staging" } } as GcpEnvironment;
     const all = [prod, shared];
-    const buckets = (env: GcpEnvironment) => resourcesOf(Testing.synth(bootstrapStack(Testing.app(), env, all)!), "google_storage_bucket");
+    const buckets = (env: GcpEnvironment) => resourcesOf(Testing.synth(bootstrapStack(Testing.app(), env, stateBucketCreators(all))!), "google_storage_bucket");
     expect(buckets(prod)).toHaveLength(1);
     expect(buckets(shared)).toEqual([]);
-    const grants = resourcesOf(Testing.synth(bootstrapStack(Testing.app(), shared, all)!), "google_storage_bucket_iam_member").map(([, m]) => [m.bucket, m.role]);
+    const grants = resourcesOf(Testing.synth(bootstrapStack(Testing.app(), shared, stateBucketCreators(all))!), "google_storage_bucket_iam_member").map(([, m]) => [m.bucket, m.role]);
     expect(grants).toEqual(expect.arrayContaining([["acme-prod-tfstate", "roles/storage.objectViewer"], ["acme-prod-tfstate", "roles/storage.objectAdmin"]]));
   });
 });

@@ -76,7 +76,7 @@ export const CI_WORKFLOWS = { deploy: ".github/workflows/deploy.yml", drift: ".g
  * The GitHub environments of a stack's CI jobs: pull-request plans; drift checks and the deploy's plan (both
  * read-only, on main); deploys (on main, after approval).
  */
-export function ciEnvironments(env: Pick<GcpEnvironment, "name">, ci: NonNullable<GcpEnvironment["ci"]>) {
+export function githubEnvironments(env: Pick<GcpEnvironment, "name">, ci: NonNullable<GcpEnvironment["ci"]>) {
   return { plan: `${env.name}-plan`, drift: `${env.name}-drift`, deploy: ci.deployEnvironment ?? env.name };
 }
 
@@ -89,7 +89,7 @@ export function ciEnvironments(env: Pick<GcpEnvironment, "name">, ci: NonNullabl
  * branch, is refused here even where the GitHub environment's own branch rule was left out.
  */
 export function trustCondition(env: Pick<GcpEnvironment, "name">, ci: NonNullable<GcpEnvironment["ci"]>): string {
-  const environments = ciEnvironments(env, ci);
+  const environments = githubEnvironments(env, ci);
   const workflow = (file: string) => `${ci.githubRepository}/${file}@${CI_WORKFLOWS.branch}`;
   return [
     `assertion.repository_id == "${ci.githubRepositoryId}" && assertion.repository_owner_id == "${ci.githubRepositoryOwnerId}" && (`,
@@ -148,7 +148,7 @@ export class GcpCiIdentity extends Construct {
     const plan = this.account("plan", `${env.name}-ci-plan`, `${env.name} CI plans and drift checks (read-only)`, [...PLAN_ROLES, ...cache.plan, ...copy.plan], env);
     this.grantPlanReads(env, plan);
     const deploy = this.account("deploy", `${env.name}-ci-deploy`, `${env.name} CI deploys`, [...DEPLOY_ROLES, ...cache.deploy, ...copy.deploy], env);
-    const environments = ciEnvironments(env, ci);
+    const environments = githubEnvironments(env, ci);
     // The provider's condition already checked the repository, and which workflow on which branch may use
     // which environment; the environment says which identity.
     const bindings = [["plan", plan, environments.plan], ["drift", plan, environments.drift], ["deploy", deploy, environments.deploy]] as const;

@@ -45,36 +45,28 @@ export type PoolPricer = (shares: readonly PoolShare[], ctx: PricingContext) => 
 export class Unpriceable extends Error {}
 
 /**
- * The value at `path`. A plan marks an attribute the configuration leaves to the provider as known only after
- * apply: where the caller knows the provider's default (`fallback`), that is what it is.
+ * The value at `path` the price depends on, or `fallback` where it is missing (a plan marks an attribute the
+ * configuration leaves to the provider as known only after apply: where the caller knows the provider's
+ * default, that is what it is). An expression or a value known only after apply, or a missing value without
+ * a fallback: Unpriceable, naming the attribute.
  */
-function read(resource: ResourceInput, path: string[], hasFallback: boolean): unknown {
-  const value = valueAt(resource.values, ...path);
-  return value === UNKNOWN && hasFallback ? undefined : value;
+function required(resource: ResourceInput, path: string[], fallback: string | number | undefined): unknown {
+  const raw = valueAt(resource.values, ...path);
+  const value = raw === UNKNOWN && fallback !== undefined ? undefined : raw;
+  if (isExpression(value)) throw new Unpriceable(`${path.join(".")} is known only at apply`);
+  if (value !== undefined && value !== null && value !== "") return value;
+  if (fallback !== undefined) return fallback;
+  throw new Unpriceable(`${path.join(".")} is not set`);
 }
 
-/**
- * A string attribute the price depends on. Missing: `fallback`, else Unpriceable. An expression or a value
- * known only after apply: Unpriceable, naming the attribute.
- */
+/** A string attribute the price depends on (see required). */
 export function stringAt(resource: ResourceInput, path: string[], fallback?: string): string {
-  const value = read(resource, path, fallback !== undefined);
-  if (isExpression(value)) throw new Unpriceable(`${path.join(".")} is known only at apply`);
-  if (value === undefined || value === null || value === "") {
-    if (fallback !== undefined) return fallback;
-    throw new Unpriceable(`${path.join(".")} is not set`);
-  }
-  return String(value);
+  return String(required(resource, path, fallback));
 }
 
 /** A number attribute the price depends on (Terraform may write one as a string). */
 export function numberAt(resource: ResourceInput, path: string[], fallback?: number): number {
-  const value = read(resource, path, fallback !== undefined);
-  if (isExpression(value)) throw new Unpriceable(`${path.join(".")} is known only at apply`);
-  if (value === undefined || value === null || value === "") {
-    if (fallback !== undefined) return fallback;
-    throw new Unpriceable(`${path.join(".")} is not set`);
-  }
+  const value = required(resource, path, fallback);
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Unpriceable(`${path.join(".")} is ${JSON.stringify(value)}, not a number`);
   return n;
@@ -82,7 +74,8 @@ export function numberAt(resource: ResourceInput, path: string[], fallback?: num
 
 /** A boolean attribute (`fallback` when missing; Unpriceable when known only at apply). */
 export function booleanAt(resource: ResourceInput, path: string[], fallback: boolean): boolean {
-  const value = read(resource, path, true);
+  const raw = valueAt(resource.values, ...path);
+  const value = raw === UNKNOWN ? undefined : raw; // the provider's default: `fallback`
   if (isExpression(value)) throw new Unpriceable(`${path.join(".")} is known only at apply`);
   if (value === undefined || value === null) return fallback;
   return value === true || value === "true";

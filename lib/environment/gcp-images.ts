@@ -3,6 +3,12 @@ import { Problem, valueAt } from "./problems";
 /** An image in Artifact Registry: `<location>-docker.pkg.dev/<project>/<repository>/<image>[:tag|@digest]`. */
 const ARTIFACT_REGISTRY_IMAGE = /^([a-z0-9-]+)-docker\.pkg\.dev\/([a-z0-9.:-]+)\/([a-z0-9._-]+)\//;
 
+/** Where an Artifact Registry image is; nothing for an image of another registry. */
+function registryOf(image: string): { location: string; project: string; repository: string } | undefined {
+  const [, location, project, repository] = ARTIFACT_REGISTRY_IMAGE.exec(image) ?? [];
+  return location === undefined ? undefined : { location, project, repository };
+}
+
 /** The repository the bootstrap makes when service.image names none of the project's own. */
 export const DEFAULT_REPOSITORY = "apps";
 
@@ -11,8 +17,8 @@ export const DEFAULT_REPOSITORY = "apps";
  * the one service.image names, when that is in the environment's own project; otherwise `apps`.
  */
 export function appRepository(env: { project: string; service: { image: string } }): { repositoryId: string } {
-  const [, , project, repositoryId] = ARTIFACT_REGISTRY_IMAGE.exec(env.service.image) ?? [];
-  return { repositoryId: project === env.project ? repositoryId : DEFAULT_REPOSITORY };
+  const registry = registryOf(env.service.image);
+  return { repositoryId: registry?.project === env.project ? registry.repository : DEFAULT_REPOSITORY };
 }
 
 /**
@@ -25,10 +31,10 @@ export function gcpImageProblems(raw: unknown): Problem[] {
   const project = valueAt(raw, ["project"]);
   const location = valueAt(raw, ["location"]);
   if (typeof image !== "string" || typeof project !== "string" || typeof location !== "string") return [];
-  const [, at, inProject, repository] = ARTIFACT_REGISTRY_IMAGE.exec(image) ?? [];
-  if (inProject !== project || at === location) return [];
+  const registry = registryOf(image);
+  if (registry?.project !== project || registry.location === location) return [];
   return [{
     field: "service.image", value: image,
-    message: `an image of this project's Artifact Registry in ${location}, where the bootstrap creates the repository: ${location}-docker.pkg.dev/${project}/${repository}/…`,
+    message: `an image of this project's Artifact Registry in ${location}, where the bootstrap creates the repository: ${location}-docker.pkg.dev/${project}/${registry.repository}/…`,
   }];
 }

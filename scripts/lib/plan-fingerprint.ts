@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /*
  * What a plan will do, apart from when and by whom it was made: how `npm run deploy` tells whether the plan it
  * is about to apply is the one a person approved (in another job, with other credentials, minutes earlier).
@@ -31,8 +29,6 @@ function canonical(value: unknown): string {
   }
   return JSON.stringify(value);
 }
-
-export const planFingerprint = (plan: RedactedPlan): string => createHash("sha256").update(canonical(planChanges(plan))).digest("hex");
 
 /** The resources and outputs whose planned change differs between two plans (added, gone or different). */
 export function differingChanges(approved: RedactedPlan, fresh: RedactedPlan): string[] {
