@@ -7,7 +7,7 @@ const common = {
   testEnvironment: "node",
   transform,
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  modulePathIgnorePatterns: ["<rootDir>/cdktf.out"],
+  modulePathIgnorePatterns: ["<rootDir>/cdktf.out", "<rootDir>/dist"],
 };
 
 module.exports = {

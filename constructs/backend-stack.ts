@@ -1,23 +1,20 @@
 import { Construct } from "constructs";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Environment, stacksOf } from "../lib/environment";
 import { ExpectedError } from "../lib/errors";
 import { EnvironmentStack } from "./environment-stack";
+import { PortableBackend } from "./portable-backend";
 import { targetFor } from "./targets";
-import { Backend } from "./backend";
 
 export { EnvironmentStack, pinProviderVersions } from "./environment-stack";
 
-/** The environment's backend: its target's providers and parts. The last of its stacks (stacksOf). */
+/** An environment file's backend: a PortableBackend in the last of the environment's stacks (stacksOf). */
 export class BackendStack extends EnvironmentStack {
+  readonly backend: PortableBackend;
+
   constructor(scope: Construct, env: Environment) {
     const own = stacksOf(env).at(-1)!;
     super(scope, env, own.name, own.part);
-    const target = targetFor(env);
-    target.providers(this, env);
-    // Passwords and keys are generated at apply time, never written in code.
-    new RandomProvider(this, "random");
-    new Backend(this, "app", env, target.parts); // "backend" is the state backend's id
+    this.backend = new PortableBackend(this, "app", {} as never, env); // "backend" is the state backend's id
   }
 }
 

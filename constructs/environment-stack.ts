@@ -39,7 +39,11 @@ export class EnvironmentStack extends TerraformStack {
  * which for prebuilt bindings differs from the version they were generated for.
  */
 export function pinProviderVersions(stack: TerraformStack): void {
-  const providers = stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider);
+  pinProviders(stack, stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider));
+}
+
+/** Pins `providers` of `stack` as pinProviderVersions does; a provider the mirror does not build is an error. */
+export function pinProviders(stack: TerraformStack, providers: readonly TerraformProvider[]): void {
   for (const provider of providers) {
     const type = provider.terraformResourceType;
     const pinned = (PINNED_PROVIDERS as Record<string, PinnedProvider>)[type];
@@ -47,4 +51,3 @@ export function pinProviderVersions(stack: TerraformStack): void {
     stack.addOverride(`terraform.required_providers.${type}`, { source: pinned.source, version: pinned.version });
   }
 }
-

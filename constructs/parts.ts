@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Environment } from "../lib/environment";
 import { AppEnvironment } from "./app-environment";
 
 /*
@@ -66,11 +65,22 @@ export interface Backups {
   readonly location: string;
 }
 
+/**
+ * What the parts read of an environment's type: its parts' fields. Every built-in Environment has them,
+ * and so does a registered target's (commonFields).
+ */
+export interface EnvironmentParts {
+  readonly database: unknown;
+  readonly bucket: unknown;
+  readonly cache?: unknown;
+  readonly backups?: unknown;
+}
+
 /** The environment's settings of one part, when it has that part (`database: false` has none). */
-export type DatabaseSettings<E extends Environment> = Exclude<E["database"], false>;
-export type BucketSettings<E extends Environment> = Exclude<E["bucket"], false>;
-export type CacheSettings<E extends Environment> = NonNullable<E["cache"]>;
-export type BackupSettings<E extends Environment> = NonNullable<E["backups"]>;
+export type DatabaseSettings<E extends EnvironmentParts> = Exclude<E["database"], false>;
+export type BucketSettings<E extends EnvironmentParts> = Exclude<E["bucket"], false>;
+export type CacheSettings<E extends EnvironmentParts> = NonNullable<E["cache"]>;
+export type BackupSettings<E extends EnvironmentParts> = NonNullable<E["backups"]>;
 
 /** What the service part (the app, its workers and its release command) is given. */
 export interface ServiceDeps<Net, Bucket extends BucketEndpoint, Db extends DatabaseEndpoint, Cache extends CacheEndpoint> {
@@ -95,7 +105,7 @@ export interface BackupDeps<Net, Bucket extends BucketEndpoint, Db extends Datab
  * and neither are backups without a database.
  */
 export interface BackendParts<
-  E extends Environment, Net,
+  E extends EnvironmentParts, Net,
   Bucket extends BucketEndpoint = BucketEndpoint, Db extends DatabaseEndpoint = DatabaseEndpoint, Cache extends CacheEndpoint = CacheEndpoint,
 > {
   network(scope: Construct, env: E): Net;

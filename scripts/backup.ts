@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import execa from "execa";
 import { dockerNames } from "../constructs/docker/names";
-import { ContainerEnvironment } from "../constructs/docker/environment";
+import type { ContainerEnvironment } from "../constructs/docker";
 import { sshOptions } from "../constructs/docker/host";
 import { MACHINE_OUTPUTS } from "../constructs/hetzner/outputs";
 import { HetznerEnvironment, hostBackups, loadEnvironments, stacksOf } from "../lib/environment";
@@ -93,7 +93,7 @@ type Sidecar = (command: string[], output?: "show" | "capture") => Promise<strin
 
 /** Runs `backup <command>` in the environment's sidecar; "capture" returns its stdout (where it prints keys). */
 function sidecar(env: ContainerEnvironment, docker: string[]): Sidecar {
-  const container = dockerNames(env).backup;
+  const container = dockerNames(env.name).backup;
   return async (command, output = "show") => {
     const result = await execa(docker[0], [...docker.slice(1), "exec", container, "backup", ...command], {
       stdio: ["inherit", output === "capture" ? "pipe" : "inherit", "inherit"], reject: false,

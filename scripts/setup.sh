@@ -16,9 +16,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 else
   echo "node_modules is up to date"
-  # npm ci runs this as postinstall; a node_modules installed before it existed gets it here.
-  node scripts/cdktf-cli/patch.cjs
 fi
+# Here rather than as an install script, which the package would carry to every project that installs it.
+node scripts/cdktf-cli/patch.cjs
 
 step "Terraform engine and providers (npm run providers)"
 npm run --silent providers

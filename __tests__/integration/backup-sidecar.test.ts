@@ -10,7 +10,7 @@ import { docker, environmentVariant, npmRun, psql, requireDocker } from "./docke
 jest.setTimeout(300_000);
 
 const ENV = "bkdrill";
-const names = dockerNames({ name: ENV });
+const names = dockerNames(ENV);
 const BUCKET = names.backupBucket;
 // throwaway credentials, made up for this run
 const S3 = { S3_ENDPOINT: "http://objectstore:7070", S3_REGION: "us-east-1", S3_ACCESS_KEY_ID: randomBytes(10).toString("hex"), S3_SECRET_ACCESS_KEY: randomBytes(20).toString("hex") };

@@ -10,7 +10,7 @@ import { shippedEnvironment } from "../support/shipped-environments";
 // The `local` environment deployed for real on this machine's Docker Engine, as a newcomer runs it.
 jest.setTimeout(600_000);
 
-const names = dockerNames({ name: "local" });
+const names = dockerNames("local");
 /** Postgres' volume is its major's: the file's database.postgres (the default when left out). */
 const local = shippedEnvironment("local");
 const major = local.database ? local.database.postgres : DEFAULT_POSTGRES_MAJOR;
@@ -154,7 +154,7 @@ test("the next deploy finds the kept data, with the newly generated credentials"
 });
 
 test("an environment that allows deleting data loses its volumes on destroy; turning protect on in between keeps them", async () => {
-  const scratch = dockerNames({ name: "scratch" });
+  const scratch = dockerNames("scratch");
   removeLeftovers("scratch");
   // A run that failed halfway left its data: this environment's data is scratch.
   const leftover = docker(["volume", "ls", "-q", "--filter", "name=^scratch-"]);

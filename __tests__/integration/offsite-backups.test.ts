@@ -16,7 +16,7 @@ jest.setTimeout(900_000);
 
 const ENV = "offdrill";
 const PORT = 8096;
-const names = dockerNames({ name: ENV });
+const names = dockerNames(ENV);
 const STANDIN = "offdrill-offsite-standin"; // not labelled as the environment's: it outlives the host
 const OFFSITE_BUCKET = "offdrill-offsite";
 // made up for this run: the stand-in's keys, and the key the copies are encrypted with

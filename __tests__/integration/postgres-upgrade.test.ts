@@ -14,7 +14,7 @@ jest.setTimeout(900_000);
 
 const ENV = "pgupgrade";
 const PORT = 8097;
-const names = dockerNames({ name: ENV });
+const names = dockerNames(ENV);
 const work = mkdtempSync(join(tmpdir(), "postgres-upgrade-"));
 const envDir = join(work, "environments");
 const outDir = join(work, "cdktf.out");

@@ -50,7 +50,7 @@ async function deployTimeCode(): Promise<string[]> {
   });
   // .gen/ is not in the repository: cdktf generates it from cdktf.json (in the filters) at install.
   const imported = Object.keys(result.metafile.inputs).map((file) => relative(ROOT, join(ROOT, file))).filter((file) => !file.startsWith(".gen/"));
-  const launcher = ["scripts/cdktf-app.cjs", ...readdirSync(join(ROOT, "scripts", "app-runner")).map((f) => `scripts/app-runner/${f}`), ...readdirSync(join(ROOT, "scripts", "cdktf-cli")).map((f) => `scripts/cdktf-cli/${f}`)];
+  const launcher = ["scripts/cdktf-app.cjs", "scripts/lib/node-internals.cjs", ...readdirSync(join(ROOT, "scripts", "app-runner")).map((f) => `scripts/app-runner/${f}`), ...readdirSync(join(ROOT, "scripts", "cdktf-cli")).map((f) => `scripts/cdktf-cli/${f}`)];
   const github = [".github/actions/cloud-credentials/action.yml", ".github/actions/setup/action.yml", ".github/workflows/deploy.yml", ".github/workflows/drift.yml"];
   return [...new Set([...imported, ...launcher, ...github, "package.json", "package-lock.json", "tsconfig.json"])].sort();
 }

@@ -1,10 +1,9 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
-import { ContainerEnvironment } from "./environment";
-import { BackupSettings, Backups, DatabaseEndpoint } from "../parts";
+import { Backups, DatabaseEndpoint } from "../parts";
 import { healthcheck, serviceContainer } from "./container";
 import { deployerSecret } from "../deployer-secrets";
-import { hostBackups, SecretRef } from "../../lib/environment";
+import { OffsiteStoreSettings, SecretRef } from "../../lib/environment";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
 import { dockerNames } from "./names";
@@ -40,15 +39,22 @@ export interface BackupProtection {
   readonly offsite?: OffsiteStore;
 }
 
-/** The environment file's key and off-site store (`backups.encryptionKey`, `backups.offsite`), read from the deployer's variables. */
-export function backupProtection(scope: Construct, env: ContainerEnvironment): BackupProtection {
-  const backups = hostBackups(env);
-  if (!backups) return {};
+/** The key and off-site store an environment file names (`backups.encryptionKey`, `backups.offsite`: hostBackups). */
+export interface BackupProtectionSettings {
+  /** The environment file, named when a deployer's variable is missing. */
+  readonly file: string;
+  readonly encryptionKey?: SecretRef;
+  readonly offsite?: OffsiteStoreSettings;
+}
+
+/** The environment file's key and off-site store, read from the deployer's variables. */
+export function backupProtection(scope: Construct, settings: BackupProtectionSettings): BackupProtection {
+  const { file, encryptionKey, offsite } = settings;
+  if (!encryptionKey && !offsite) return {};
   const secrets = new Construct(scope, "backup-secrets");
-  const read = (id: string, ref: SecretRef, field: string) => deployerSecret(secrets, id, ref, `${env.file}: backups.${field}`);
-  const { offsite } = backups;
+  const read = (id: string, ref: SecretRef, field: string) => deployerSecret(secrets, id, ref, `${file}: backups.${field}`);
   return {
-    encryptionKey: backups.encryptionKey && read("encryption-key", backups.encryptionKey, "encryptionKey"),
+    encryptionKey: encryptionKey && read("encryption-key", encryptionKey, "encryptionKey"),
     offsite: offsite && {
       endpoint: offsite.endpoint,
       bucket: offsite.bucket,
@@ -62,6 +68,31 @@ export function backupProtection(scope: Construct, env: ContainerEnvironment): B
 const INTERVAL_SECONDS = { hourly: 3600, daily: 86_400, weekly: 604_800 } as const;
 const PREFIX = "backups";
 
+export interface DockerBackupsProps {
+  /** The environment's name: the sidecar is `<environment>-backup`, labelled with it. */
+  readonly environment: string;
+  /** The backup image (`images.backup`, images/backup). */
+  readonly image: string;
+  /** The sidecar joins the internal network, and the edge one to reach a store off the host. */
+  readonly net: DockerNetworks;
+  /** The database it dumps. */
+  readonly db: DatabaseEndpoint;
+  /** Where the dumps go. */
+  readonly store: BackupStore;
+  /**
+   * Encryption and an off-site copy.
+   * @default neither: plain dumps in `store` only
+   */
+  readonly protection?: BackupProtection;
+  /** How long a dump is kept (`backups.retentionDays`); the newest is never deleted. */
+  readonly retentionDays: number;
+  /**
+   * How often a dump is taken (`backups.schedule`).
+   * @default "daily"
+   */
+  readonly schedule?: keyof typeof INTERVAL_SECONDS;
+}
+
 /**
  * A sidecar that streams `pg_dump` into the backup bucket on the environment's schedule, deletes dumps
  * older than its retention (never the newest), and restores each new dump into a scratch database to
@@ -73,14 +104,15 @@ const PREFIX = "backups";
 export class DockerBackups extends Construct implements Backups {
   readonly location: string;
 
-  constructor(scope: Construct, id: string, env: ContainerEnvironment, deps: { net: DockerNetworks; db: DatabaseEndpoint; store: BackupStore; protection: BackupProtection }, settings: BackupSettings<ContainerEnvironment>) {
+  constructor(scope: Construct, id: string, props: DockerBackupsProps) {
     super(scope, id);
-    const { net, db, store, protection: { encryptionKey, offsite } } = deps;
+    const { environment, net, db, store, protection: { encryptionKey, offsite } = {}, retentionDays, schedule = "daily" } = props;
     const copy = offsite ? `; off-site: s3://${offsite.bucket}/ (${offsite.endpoint})` : "";
     this.location = `s3://${store.bucket}/${PREFIX}/${store.where ? ` (${store.where})` : ""}${copy}`;
-    serviceContainer(this, "container", env, {
-      name: dockerNames(env).backup,
-      image: dockerImage(this, "image", env.images.backup).imageId,
+    serviceContainer(this, "container", {
+      environment,
+      name: dockerNames(environment).backup,
+      image: dockerImage(this, "image", props.image).imageId,
       alias: "backup",
       role: "backup",
       // A store elsewhere (Object Storage, the off-site one) is reached through the edge network, the internal one has no way out.
@@ -91,8 +123,8 @@ export class DockerBackups extends Construct implements Backups {
         ...store.clientEnv,
         `S3_BUCKET=${store.bucket}`,
         `BACKUP_PREFIX=${PREFIX}`,
-        `BACKUP_RETENTION_DAYS=${settings.retentionDays}`,
-        `BACKUP_INTERVAL_SECONDS=${INTERVAL_SECONDS[settings.schedule]}`,
+        `BACKUP_RETENTION_DAYS=${retentionDays}`,
+        `BACKUP_INTERVAL_SECONDS=${INTERVAL_SECONDS[schedule]}`,
         ...(encryptionKey ? [`BACKUP_ENCRYPTION_KEY=${encryptionKey}`] : []),
         ...(store.dataBucket ? [`DATA_BUCKET=${store.dataBucket}`] : []),
         ...(offsite ? [

@@ -1,17 +1,29 @@
 import { Construct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { DockerEnvironment } from "../../lib/environment";
 import { BucketEndpoint, S3Access } from "../parts";
 import { healthcheck, serviceContainer } from "./container";
+import { DataPartProps } from "./database";
 import { dockerImage } from "./image";
-import { DockerNetworks } from "./network";
 import { dockerNames } from "./names";
 import { dataVolume } from "./volume";
 
 const PORT = 7070;
 /** S3 signing region; the data is wherever the Docker host is. */
 const REGION = "us-east-1";
+
+export interface DockerObjectStoreProps extends DataPartProps {
+  /**
+   * Whether it holds the app's bucket, `<environment>-data` (the environment has a `bucket`).
+   * @default true
+   */
+  readonly dataBucket?: boolean;
+  /**
+   * Whether it holds the dumps' bucket, `<environment>-backups` (the environment has a database).
+   * @default true
+   */
+  readonly backupBucket?: boolean;
+}
 
 /**
  * An S3-compatible object store on the internal network, holding the environment's buckets: the app's
@@ -38,27 +50,29 @@ export class DockerObjectStore extends Construct implements S3Access {
   readonly container: Container;
 
   /** The environment's store in `scope` (the backend), made on first use. */
-  static of(scope: Construct, env: DockerEnvironment, net: DockerNetworks): DockerObjectStore {
+  static of(scope: Construct, props: DockerObjectStoreProps): DockerObjectStore {
     const existing = scope.node.tryFindChild("bucket");
-    return existing instanceof DockerObjectStore ? existing : new DockerObjectStore(scope, "bucket", env, net);
+    return existing instanceof DockerObjectStore ? existing : new DockerObjectStore(scope, "bucket", props);
   }
 
-  private constructor(scope: Construct, id: string, env: DockerEnvironment, net: DockerNetworks) {
+  private constructor(scope: Construct, id: string, props: DockerObjectStoreProps) {
     super(scope, id);
-    const names = dockerNames(env);
-    if (env.bucket) this.dataBucket = names.dataBucket;
-    if (env.database) this.backupBucket = names.backupBucket;
+    const { environment } = props;
+    const names = dockerNames(environment);
+    if (props.dataBucket ?? true) this.dataBucket = names.dataBucket;
+    if (props.backupBucket ?? true) this.backupBucket = names.backupBucket;
     this.accessKeyId = new Password(this, "access-key", { length: 20, special: false, lower: false }).result;
     this.secretAccessKey = new Password(this, "secret-key", { length: 40, special: false }).result;
 
-    this.container = serviceContainer(this, "container", env, {
+    this.container = serviceContainer(this, "container", {
+      environment,
       name: names.objectStore,
-      image: dockerImage(this, "image", env.images.objectStore).imageId,
+      image: dockerImage(this, "image", props.image).imageId,
       alias: "objectstore",
       role: "objectstore",
-      networks: [net.internal],
+      networks: [props.net.internal],
       env: [`ROOT_ACCESS_KEY=${this.accessKeyId}`, `ROOT_SECRET_KEY=${this.secretAccessKey}`, `VGW_REGION=${this.region}`],
-      volumes: [{ volumeName: dataVolume(this, "data", env, names.objectStoreVolume), containerPath: "/data" }],
+      volumes: [{ volumeName: dataVolume(this, "data", { name: names.objectStoreVolume, environment, protect: props.protect }), containerPath: "/data" }],
       healthcheck: healthcheck(["CMD", "/usr/local/bin/httpcheck", `http://127.0.0.1:${PORT}/health`]),
     });
   }

@@ -1,32 +1,40 @@
 import { Construct } from "constructs";
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { ContainerEnvironment } from "./environment";
 import { dockerLabels } from "./names";
 
-export interface ServiceContainerProps extends Omit<ContainerConfig, "networksAdvanced" | "labels"> {
+/** What a container is labelled with (dockerLabels). */
+export interface ContainerLabels {
+  /** The environment's name (its ENVIRONMENT_LABEL). */
+  readonly environment: string;
+  /** What the container is for (its ROLE_LABEL). */
+  readonly role: string;
+}
+
+export interface ServiceContainerProps extends Omit<ContainerConfig, "networksAdvanced" | "labels">, ContainerLabels {
   /** Networks to join. */
   readonly networks: readonly Network[];
   /** The name others reach this container by on each network. Default: its container name only. */
   readonly alias?: string;
-  /** What the container is for (its ROLE_LABEL). */
-  readonly role: string;
 }
+
+/** How long a container with a healthcheck has to become healthy before its creation fails. */
+export const START_TIMEOUT_SECONDS = 120;
 
 /**
  * A long-running container with the defaults every part wants: restarted unless stopped,
  * labelled with its environment and role, reachable by `alias` (and its name), and (with a healthcheck) only
  * created once healthy, so what depends on it starts after it.
  */
-export function serviceContainer(scope: Construct, id: string, env: ContainerEnvironment, props: ServiceContainerProps): Container {
-  const { networks, alias, role, ...config } = props;
+export function serviceContainer(scope: Construct, id: string, props: ServiceContainerProps): Container {
+  const { networks, alias, environment, role, ...config } = props;
   return new Container(scope, id, {
     restart: "unless-stopped",
     wait: props.healthcheck !== undefined,
-    waitTimeout: 120,
+    waitTimeout: START_TIMEOUT_SECONDS,
     destroyGraceSeconds: 30,
     ...config,
-    labels: dockerLabels(env, role),
+    labels: dockerLabels(environment, role),
     networksAdvanced: networks.map((n) => ({ name: n.name, ...(alias && { aliases: [alias] }) })),
   });
 }
@@ -43,11 +51,11 @@ export function healthcheck(test: readonly string[]) {
  * configuration replaces it, and one without fails again with the same message until it is removed.
  */
 export function oneShotContainer(
-  scope: Construct, id: string, env: ContainerEnvironment,
-  config: Omit<ContainerConfig, "labels" | "mustRun" | "attach" | "logs" | "restart"> & { readonly role: string; readonly failure: string },
+  scope: Construct, id: string,
+  config: Omit<ContainerConfig, "labels" | "mustRun" | "attach" | "logs" | "restart"> & ContainerLabels & { readonly failure: string },
 ): Container {
-  const { role, failure, ...rest } = config;
-  const container = new Container(scope, id, { ...rest, labels: dockerLabels(env, role), restart: "no", mustRun: false, attach: true, logs: true });
+  const { environment, role, failure, ...rest } = config;
+  const container = new Container(scope, id, { ...rest, labels: dockerLabels(environment, role), restart: "no", mustRun: false, attach: true, logs: true });
   // The last 20 lines: a match can start no earlier than the 20th line from the end.
   const lastLines = '${regex("(?:[^\\n]*\\n){0,19}[^\\n]*$", trimspace(coalesce(self.container_logs, "(no output)")))}';
   container.addOverride("lifecycle.postcondition", [{

@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { ContainerEnvironment } from "./environment";
-import { DatabaseEndpoint, DatabaseSettings } from "../parts";
+import { DatabaseEndpoint } from "../parts";
 import { healthcheck, serviceContainer } from "./container";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
@@ -11,17 +10,44 @@ import { dataVolume } from "./volume";
 
 const PORT = 5432;
 
+/** What a part holding data (Postgres, Redis, the object store) is given. */
+export interface DataPartProps {
+  /** The environment's name: its container's and volume's names start with it, and it labels them. */
+  readonly environment: string;
+  /** The image the container runs. */
+  readonly image: string;
+  /** The environment's networks; a data part joins the internal one. */
+  readonly net: DockerNetworks;
+  /**
+   * Keep the data on destroy: the volume is left to Docker, not managed by Terraform (see dataVolume).
+   * @default true
+   */
+  readonly protect?: boolean;
+}
+
 /** Where a data service (Postgres, Redis) is, when it is not on the app's own engine (Hetzner's data server). */
 export interface DataServiceOptions {
-  /** An address of its host to publish the port on (a private one), which is then where it is reached. Default: its internal network only. */
+  /**
+   * An address of its host to publish the port on (a private one), which is then where it is reached; it
+   * joins the edge network too, which carries the port.
+   * @default its internal network only, reached by its alias
+   */
   readonly publishOn?: string;
-  /** The Docker volume to keep the data in. Default: the environment's (see dataVolume). */
+  /**
+   * The Docker volume to keep the data in.
+   * @default the environment's volume of the part (dockerNames), kept as `protect` says (see dataVolume)
+   */
   readonly volume?: string;
+}
+
+export interface DockerDatabaseProps extends DataPartProps, DataServiceOptions {
+  /** The Postgres major, which must be the image's (`database.postgres`): each major has its own data volume. */
+  readonly postgres: number;
 }
 
 /**
  * Postgres in a container on the internal network only (or published on one private address of its
- * host, for the app on other hosts), its data in a named volume of its major (`settings.postgres`,
+ * host, for the app on other hosts), its data in a named volume of its major (`postgres`,
  * which must be the image's).
  */
 export class DockerDatabase extends Construct implements DatabaseEndpoint {
@@ -38,23 +64,25 @@ export class DockerDatabase extends Construct implements DatabaseEndpoint {
   /** The volume the data is in: one per major, so a new one when the major changes. */
   readonly volume: string;
 
-  constructor(scope: Construct, id: string, env: ContainerEnvironment, net: DockerNetworks, settings: DatabaseSettings<ContainerEnvironment>, options: DataServiceOptions = {}) {
+  constructor(scope: Construct, id: string, props: DockerDatabaseProps) {
     super(scope, id);
-    const names = dockerNames(env);
-    this.host = options.publishOn ?? "postgres";
+    const { environment, net, publishOn } = props;
+    const names = dockerNames(environment);
+    this.host = publishOn ?? "postgres";
     // Generated at apply time; letters and digits only so it is safe inside a connection URL.
     this.password = new Password(this, "password", { length: 32, special: false }).result;
-    const image = dockerImage(this, "image", env.images.postgres);
-    this.major = settings.postgres;
-    this.volume = options.volume ?? dataVolume(this, "data", env, names.postgresVolume(this.major));
-    this.container = serviceContainer(this, "container", env, {
+    const image = dockerImage(this, "image", props.image);
+    this.major = props.postgres;
+    this.volume = props.volume ?? dataVolume(this, "data", { name: names.postgresVolume(this.major), environment, protect: props.protect });
+    this.container = serviceContainer(this, "container", {
+      environment,
       name: names.postgres,
       image: image.imageId,
       alias: "postgres",
       role: "postgres",
       // Docker publishes no port of a container on internal networks only: the edge network carries it.
-      networks: options.publishOn ? [net.internal, net.edge] : [net.internal],
-      ports: options.publishOn ? [{ internal: PORT, external: PORT, ip: options.publishOn }] : undefined,
+      networks: publishOn ? [net.internal, net.edge] : [net.internal],
+      ports: publishOn ? [{ internal: PORT, external: PORT, ip: publishOn }] : undefined,
       env: [`POSTGRES_USER=${this.user}`, `POSTGRES_DB=${this.database}`, `POSTGRES_PASSWORD=${this.password}`],
       volumes: [{ volumeName: this.volume, containerPath: "/var/lib/postgresql/data" }],
       healthcheck: healthcheck(["CMD", "pg_isready", "-q", "-h", "127.0.0.1", "-p", String(PORT), "-U", this.user, "-d", this.database]),

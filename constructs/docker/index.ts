@@ -1,18 +1,18 @@
 import { Construct } from "constructs";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { HcloudProvider } from "../../.gen/providers/hcloud/provider";
-import { DockerEnvironment } from "../../lib/environment";
-import { BackendParts, BucketEndpoint } from "../parts";
-import { HetznerDnsRecords } from "../dns/hetzner-dns";
-import { backupProtection, DockerBackups } from "./backups";
+import { DockerEnvironment, HetznerEnvironment, hostBackups } from "../../lib/environment";
+import { BackendParts, BackupSettings, BucketEndpoint, DatabaseSettings } from "../parts";
+import { HetznerDnsRecords, hetznerDnsRecordsProps } from "../dns/hetzner-dns";
+import { backupProtection, DockerBackups, DockerBackupsProps } from "./backups";
 import { DockerObjectStore } from "./bucket";
-import { DockerCache } from "./cache";
-import { DockerDatabase } from "./database";
+import { DockerCache, DockerCacheProps } from "./cache";
+import { DockerDatabase, DockerDatabaseProps } from "./database";
 import { sshOptions } from "./host";
 import { DockerNetworks } from "./network";
-import { DockerProbe } from "./probe";
-import { DockerRelease, readyChecks } from "./release";
-import { DockerService } from "./service";
+import { DockerProbe, DockerProbeProps } from "./probe";
+import { DockerRelease, DockerReleaseProps, readyChecks } from "./release";
+import { DockerService, DockerServiceProps } from "./service";
 import { DockerWorkers } from "./workers";
 
 /** The Docker Engine the stack deploys to (the local socket, or a remote engine over ssh), and the DNS provider. */
@@ -24,31 +24,78 @@ export function dockerProviders(scope: Construct, env: DockerEnvironment): void 
   if (env.dns?.provider === "hetzner") new HcloudProvider(scope, "hcloud", {}); // token from HCLOUD_TOKEN
 }
 
+/**
+ * An environment whose backend runs as containers: the Docker target's, on one engine, and Hetzner's,
+ * on its servers as Docker hosts. The container parts take narrow props; what they read of such an
+ * environment is the same on both targets (its name, `images`, `protect`, the app's `service` and
+ * `workers`), read by the functions below for the two adapters (dockerParts, and hetznerParts in
+ * constructs/hetzner/index.ts), which add the wiring: networks, engines, endpoints.
+ */
+export type ContainerEnvironment = DockerEnvironment | HetznerEnvironment;
+
+export function databaseProps(env: ContainerEnvironment, net: DockerNetworks, settings: DatabaseSettings<ContainerEnvironment>): DockerDatabaseProps {
+  return { environment: env.name, image: env.images.postgres, postgres: settings.postgres, net, protect: env.protect };
+}
+
+export function cacheProps(env: ContainerEnvironment, net: DockerNetworks): DockerCacheProps {
+  if (!env.images.cache) throw new Error(`${env.file}: images.cache is required with a cache`); // checked at load
+  return { environment: env.name, image: env.images.cache, net, protect: env.protect };
+}
+
+export function probeProps(env: ContainerEnvironment): DockerProbeProps {
+  return { environment: env.name, image: env.images.proxy };
+}
+
+/** The release of the app's image, with what it is wired to (`deps`). */
+export function releaseProps(env: ContainerEnvironment, deps: Pick<DockerReleaseProps, "app" | "networks" | "ready" | "data">): DockerReleaseProps {
+  const command = env.service.release?.command;
+  return {
+    environment: env.name, image: env.service.image, toolsImage: env.images.backup, ...deps,
+    releaseCommand: command && { command, declaredIn: env.file },
+  };
+}
+
+/** The replicas and their proxy, but for where they run (networks, site, how many on this engine). */
+export function serviceProps(env: ContainerEnvironment): Pick<DockerServiceProps, "environment" | "proxyImage" | "healthPath" | "command" | "startTimeoutSeconds" | "protect"> {
+  const { healthPath, command, startTimeoutSeconds } = env.service;
+  return { environment: env.name, proxyImage: env.images.proxy, healthPath, command, startTimeoutSeconds, protect: env.protect };
+}
+
+/** The sidecar's image and schedule, but for what it dumps and where to. */
+export function backupsProps(env: ContainerEnvironment, settings: BackupSettings<ContainerEnvironment>): Pick<DockerBackupsProps, "environment" | "image" | "retentionDays" | "schedule"> {
+  return { environment: env.name, image: env.images.backup, retentionDays: settings.retentionDays, schedule: settings.schedule };
+}
+
+/** The environment's object store (made by whichever part asks first: the bucket or the backups). */
+const objectStore = (scope: Construct, env: DockerEnvironment, net: DockerNetworks) => DockerObjectStore.of(scope, {
+  environment: env.name, image: env.images.objectStore, net, protect: env.protect, dataBucket: env.bucket !== false, backupBucket: env.database !== false,
+});
+
 export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, BucketEndpoint, DockerDatabase, DockerCache> = {
-  network: (scope, env) => new DockerNetworks(scope, "network", env),
-  database: (scope, env, net, settings) => new DockerDatabase(scope, "database", env, net, settings),
-  bucket: (scope, env, net) => DockerObjectStore.of(scope, env, net).bucket(),
-  cache: (scope, env, net) => new DockerCache(scope, "cache", env, net),
+  network: (scope, env) => new DockerNetworks(scope, "network", { environment: env.name }),
+  database: (scope, env, net, settings) => new DockerDatabase(scope, "database", databaseProps(env, net, settings)),
+  bucket: (scope, env, net) => objectStore(scope, env, net).bucket(),
+  cache: (scope, env, net) => new DockerCache(scope, "cache", cacheProps(env, net)),
   service: (scope, env, { net, db, bucket, cache, app }) => {
     // The app's containers start once what they use answers: the database, its bucket, the cache.
     const ready = readyChecks({ db, bucket, cache });
-    const probe = new DockerProbe(scope, "probe", env);
-    const release = new DockerRelease(scope, "release", env, { app, networks: [net.internal, net.edge], ready, data: db?.volume });
-    new DockerWorkers(scope, "workers", env, release);
-    return new DockerService(scope, "service", env, { net, release, probe });
+    const probe = new DockerProbe(scope, "probe", probeProps(env));
+    const release = new DockerRelease(scope, "release", releaseProps(env, { app, networks: [net.internal, net.edge], ready, data: db?.volume }));
+    new DockerWorkers(scope, "workers", { environment: env.name, release, workers: env.workers });
+    return new DockerService(scope, "service", { ...serviceProps(env), net, release, probe, site: env.host, replicas: env.service.replicas });
   },
   dns: (scope, env, service) => {
     if (!env.dns) return; // `local` has no records
     if (env.dns.provider !== "hetzner") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the docker target yet (use hetzner)`);
-    new HetznerDnsRecords(scope, "dns", env, service);
+    new HetznerDnsRecords(scope, "dns", hetznerDnsRecordsProps(env, service));
   },
   backups: (scope, env, { net, db }, settings) => {
-    const store = DockerObjectStore.of(scope, env, net);
+    const store = objectStore(scope, env, net);
     if (!store.backupBucket) throw new Error("the object store has no backup bucket: the environment has no database");
-    return new DockerBackups(scope, "backups", env, {
-      net, db,
+    return new DockerBackups(scope, "backups", {
+      ...backupsProps(env, settings), net, db,
       store: { bucket: store.backupBucket, clientEnv: store.clientEnv(), remote: false, after: [store.container], dataBucket: store.dataBucket },
-      protection: backupProtection(scope, env),
-    }, settings);
+      protection: backupProtection(scope, { file: env.file, ...hostBackups(env) }),
+    });
   },
 };

@@ -2,13 +2,19 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { ContainerEnvironment } from "./environment";
 import { healthcheck, oneShotContainer } from "./container";
 import { dockerImage } from "./image";
 import { dockerLabels, dockerNames } from "./names";
 
 /** Where the probe is mounted in the app's containers: read-only, out of the way of anything an image has. */
 const MOUNT = "/opt/portable-backend/probe";
+
+export interface DockerProbeProps {
+  /** The environment's name: the probe's volume is `<environment>-probe`. */
+  readonly environment: string;
+  /** The image the probe is installed from: the proxy's (`images.proxy`), which ships images/httpcheck. */
+  readonly image: string;
+}
 
 /**
  * The app's health check, which must work with any image (one without curl, or without a shell): the
@@ -22,15 +28,17 @@ export class DockerProbe extends Construct {
   readonly installed: Container;
   private readonly volume: string;
 
-  constructor(scope: Construct, id: string, env: ContainerEnvironment) {
+  constructor(scope: Construct, id: string, props: DockerProbeProps) {
     super(scope, id);
+    const { environment } = props;
     // Not data: always managed, and removed with the environment.
-    this.volume = new Volume(this, "volume", { name: dockerNames(env).probeVolume, labels: dockerLabels(env) }).name;
-    const image = dockerImage(this, "image", env.images.proxy).imageId;
-    this.installed = oneShotContainer(this, "install", env, {
+    this.volume = new Volume(this, "volume", { name: dockerNames(environment).probeVolume, labels: dockerLabels(environment) }).name;
+    const image = dockerImage(this, "image", props.image).imageId;
+    this.installed = oneShotContainer(this, "install", {
+      environment,
       // Named by its image: the app's containers depend on it, which makes Terraform replace it create
       // before destroy, and a new proxy image is what replaces it.
-      name: `${env.name}-probe-install-${Fn.substr(image, 7, 12)}`,
+      name: `${environment}-probe-install-${Fn.substr(image, 7, 12)}`,
       image,
       entrypoint: ["/usr/bin/httpcheck", "-install", MOUNT],
       user: "0:0", // a new volume belongs to root

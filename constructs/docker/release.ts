@@ -3,7 +3,6 @@ import { ITerraformDependable, Lazy } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Id } from "@cdktf/provider-random/lib/id";
-import { ContainerEnvironment } from "./environment";
 import { AppEnvironment, envLines } from "../app-environment";
 import { BucketEndpoint, CacheEndpoint, DatabaseEndpoint } from "../parts";
 import { s3ClientEnv } from "./bucket";
@@ -27,7 +26,21 @@ export function readyChecks(deps: { db?: DatabaseEndpoint & { readonly major?: n
   ];
 }
 
+/** The app's release command (`service.release`). */
+export interface ReleaseCommand {
+  readonly command: readonly string[];
+  /** Where it is declared (the environment file), named when it fails. */
+  readonly declaredIn: string;
+}
+
 export interface DockerReleaseProps {
+  /** The environment's name: the release's containers are named after it and labelled with it. */
+  readonly environment: string;
+  /** The app's image (`service.image`). */
+  readonly image: string;
+  /** The image whose `ready` command checks `ready`: the backup image (`images.backup`); not pulled when `ready` is empty. */
+  readonly toolsImage: string;
+  /** The variables the release command, the replicas and the workers receive (PORT only the replicas). */
   readonly app: AppEnvironment;
   /** The networks the app's containers join: the internal one (database, store, cache) and the edge (proxy, outbound). */
   readonly networks: readonly Network[];
@@ -42,6 +55,11 @@ export interface DockerReleaseProps {
    * release: its release command (the app's migrations) runs on it before the app is started against it.
    */
   readonly data?: string;
+  /**
+   * Run to completion once per release, before any of its other containers start (migrations).
+   * @default none: the release's containers start once `ready` answers
+   */
+  readonly releaseCommand?: ReleaseCommand;
 }
 
 /**
@@ -60,6 +78,8 @@ export interface DockerReleaseProps {
 export class DockerRelease extends Construct {
   /** The app image, pulled or found on this release's engine. */
   readonly imageId: string;
+  /** The port the app is given (PORT) and serves on. */
+  readonly port: number;
   /** The app image on each other engine a container of the release runs on (Hetzner's servers). */
   private readonly images = new Map<Construct | undefined, string>();
   private readonly id: Id;
@@ -67,9 +87,12 @@ export class DockerRelease extends Construct {
   private readonly networks: readonly Network[];
   private readonly first: ITerraformDependable[];
 
-  constructor(scope: Construct, id: string, private readonly env: ContainerEnvironment, private readonly props: DockerReleaseProps) {
+  constructor(scope: Construct, id: string, private readonly props: DockerReleaseProps) {
     super(scope, id);
-    this.imageId = dockerImage(this, "image", env.service.image).imageId;
+    const { environment } = props;
+    const names = dockerNames(environment);
+    this.imageId = dockerImage(this, "image", props.image).imageId;
+    this.port = props.app.port;
     this.networks = props.networks;
     // A new id when anything a container of the release is made from changes (secrets included: the
     // keepers are in the state, which holds them anyway, and plans show them as sensitive).
@@ -80,9 +103,10 @@ export class DockerRelease extends Construct {
     if (props.data) this.configs.push({ data: props.data });
     this.first = [];
     if (props.ready.length > 0) {
-      this.first.push(oneShotContainer(this, "ready", env, {
-        name: this.name(dockerNames(env).ready),
-        image: dockerImage(this, "tools-image", env.images.backup).imageId,
+      this.first.push(oneShotContainer(this, "ready", {
+        environment,
+        name: this.name(names.ready),
+        image: dockerImage(this, "tools-image", props.toolsImage).imageId,
         entrypoint: ["ready"],
         env: [...props.ready],
         networksAdvanced: props.networks.map((n) => ({ name: n.name })),
@@ -91,20 +115,21 @@ export class DockerRelease extends Construct {
         lifecycle: { createBeforeDestroy: true },
       }));
     }
-    const release = env.service.release;
+    const release = props.releaseCommand;
     if (release) {
       const config = {
         image: this.imageId,
-        command: release.command,
+        command: [...release.command],
         env: envLines(props.app, { port: false }),
         networksAdvanced: props.networks.map((n) => ({ name: n.name })),
       };
       this.configs.push(config);
-      const command: Container = oneShotContainer(this, "command", env, {
+      const command: Container = oneShotContainer(this, "command", {
         ...config,
-        name: this.name(dockerNames(env).release),
+        environment,
+        name: this.name(names.release),
         role: "release",
-        failure: `The release command (${JSON.stringify(release.command)} from ${env.file}) failed, so the new version was not started and the previous one keeps serving`,
+        failure: `The release command (${JSON.stringify(release.command)} from ${release.declaredIn}) failed, so the new version was not started and the previous one keeps serving`,
         dependsOn: [...this.first],
         lifecycle: { createBeforeDestroy: true },
       });
@@ -118,12 +143,13 @@ export class DockerRelease extends Construct {
    * once the release command succeeded. `props` adds
    * what the container is (its name prefix, alias, command, healthcheck, ...).
    */
-  container(scope: Construct, id: string, props: Omit<ServiceContainerProps, "image" | "env" | "networks"> & { readonly port: boolean; readonly networks?: readonly Network[] }): Container {
+  container(scope: Construct, id: string, props: Omit<ServiceContainerProps, "environment" | "image" | "env" | "networks"> & { readonly port: boolean; readonly networks?: readonly Network[] }): Container {
     const { port, name, dependsOn = [], networks = this.networks, ...rest } = props;
     const config = { ...rest, image: this.imageIn(scope), env: envLines(this.props.app, { port }) };
     this.configs.push({ ...config, networks: networks.map((n) => n.name) });
-    return serviceContainer(scope, id, this.env, {
+    return serviceContainer(scope, id, {
       ...config,
+      environment: this.props.environment,
       networks,
       name: this.name(name),
       dependsOn: [...this.first, ...dependsOn],
@@ -137,7 +163,7 @@ export class DockerRelease extends Construct {
     if (host === DockerHost.of(this)) return this.imageId;
     let image = this.images.get(host);
     if (!image) {
-      image = dockerImage(host ?? scope, "app-image", this.env.service.image).imageId;
+      image = dockerImage(host ?? scope, "app-image", this.props.image).imageId;
       this.images.set(host, image);
     }
     return image;

@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
-import { ContainerEnvironment } from "./environment";
 import { ServiceEndpoint } from "../parts";
 import { caddyfile } from "./caddyfile";
-import { healthcheck, oneShotContainer, serviceContainer } from "./container";
+import { healthcheck, oneShotContainer, serviceContainer, START_TIMEOUT_SECONDS } from "./container";
 import { dockerImage } from "./image";
 import { DockerNetworks } from "./network";
 import { dockerNames } from "./names";
@@ -11,6 +10,57 @@ import { DockerRelease } from "./release";
 import { dataVolume } from "./volume";
 
 const CADDYFILE = "/etc/caddy/Caddyfile";
+
+/** Where the proxy listens: on which address and ports, for which domain (automatic HTTPS), at which public address. */
+export interface DockerSite {
+  readonly bindAddress: string;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly domain?: string;
+  readonly publicIpv4?: string;
+}
+
+export interface DockerServiceProps {
+  /** The environment's name: replica n is `<environment>-app-<n>-<release id>`, the proxy `<environment>-proxy`. */
+  readonly environment: string;
+  /** The replicas join both networks; the proxy, the edge one. */
+  readonly net: DockerNetworks;
+  /** The release the replicas are containers of (its image, environment and port). */
+  readonly release: DockerRelease;
+  /** The health check the replicas run (on this engine). */
+  readonly probe: DockerProbe;
+  /** The reverse proxy's image (`images.proxy`). */
+  readonly proxyImage: string;
+  /** Where the proxy listens (the Docker environment's `host`). */
+  readonly site: DockerSite;
+  /** The path a replica answers 2xx on when healthy (`service.healthPath`): checked by Docker and by the proxy. */
+  readonly healthPath: string;
+  /**
+   * The replicas' command (`service.command`).
+   * @default the image's own
+   */
+  readonly command?: readonly string[];
+  /**
+   * How long a new replica has to become healthy before the release fails (`service.startTimeoutSeconds`).
+   * @default 120
+   */
+  readonly startTimeoutSeconds?: number;
+  /**
+   * Replicas on this engine.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * The number in the first replica's name (Hetzner's app server n runs replica n).
+   * @default 1
+   */
+  readonly firstReplica?: number;
+  /**
+   * Keep the proxy's data (its certificates, its table of replicas) on destroy (see dataVolume).
+   * @default true
+   */
+  readonly protect?: boolean;
+}
 
 /**
  * The app's replicas (on the internal network for the database, store and cache, and on the edge
@@ -24,40 +74,18 @@ const CADDYFILE = "/etc/caddy/Caddyfile";
  * are the old replicas stopped (SIGTERM, the app's own draining, up to 30 s) and removed. The proxy and
  * its configuration stay as they are: a configuration reload would close clients' connections.
  */
-/** Where the proxy listens: on which address and ports, for which domain (automatic HTTPS), at which public address. */
-export interface DockerSite {
-  readonly bindAddress: string;
-  readonly httpPort: number;
-  readonly httpsPort: number;
-  readonly domain?: string;
-  readonly publicIpv4?: string;
-}
-
-export interface DockerServiceProps {
-  readonly net: DockerNetworks;
-  readonly release: DockerRelease;
-  readonly probe: DockerProbe;
-  /** Default: the Docker environment's `host`. */
-  readonly site?: DockerSite;
-  /** Replicas on this engine. Default: `service.replicas`. */
-  readonly replicas?: number;
-  /** The number in the first replica's name (Hetzner's app server n runs replica n). Default: 1. */
-  readonly firstReplica?: number;
-}
-
 export class DockerService extends Construct implements ServiceEndpoint {
   readonly url: string;
   readonly publicIpv4: readonly string[];
   readonly publicIpv6: readonly string[] = [];
 
-  constructor(scope: Construct, id: string, env: ContainerEnvironment, props: DockerServiceProps) {
+  constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
-    const { net, release, probe } = props;
-    const site = props.site ?? (env.provider === "docker" ? env.host : undefined);
-    if (!site) throw new Error(`${env.file}: the proxy needs a site (address and ports) on ${env.provider}`);
-    const names = dockerNames(env);
-    const { port, healthPath, command } = env.service;
-    const replicas = props.replicas ?? env.service.replicas;
+    const { environment, net, release, probe, site, healthPath } = props;
+    const names = dockerNames(environment);
+    const port = release.port;
+    const command = props.command && [...props.command];
+    const replicas = props.replicas ?? 1;
 
     const first = props.firstReplica ?? 1;
     const apps = Array.from({ length: replicas }, (_, i) => release.container(this, `app-${i + first}`, {
@@ -67,12 +95,13 @@ export class DockerService extends Construct implements ServiceEndpoint {
       command,
       port: true,
       ...probe.check(port, healthPath),
-      waitTimeout: env.service.startTimeoutSeconds,
+      waitTimeout: props.startTimeoutSeconds ?? START_TIMEOUT_SECONDS,
       dependsOn: [probe.installed],
     }));
     const { bindAddress, domain, httpPort, httpsPort } = site;
-    const proxyImage = dockerImage(this, "proxy-image", env.images.proxy).imageId;
-    const proxy = serviceContainer(this, "proxy", env, {
+    const proxyImage = dockerImage(this, "proxy-image", props.proxyImage).imageId;
+    const proxy = serviceContainer(this, "proxy", {
+      environment,
       name: names.proxy,
       image: proxyImage,
       role: "proxy",
@@ -83,14 +112,15 @@ export class DockerService extends Construct implements ServiceEndpoint {
       ],
       upload: [{ file: CADDYFILE, content: caddyfile({ domain, healthPath }) }],
       // Its certificates, and the table of replicas, which a new proxy container resumes.
-      volumes: [{ volumeName: dataVolume(this, "certificates", env, names.proxyVolume), containerPath: "/data" }],
+      volumes: [{ volumeName: dataVolume(this, "certificates", { name: names.proxyVolume, environment, protect: props.protect }), containerPath: "/data" }],
       healthcheck: healthcheck(["CMD", "/usr/bin/httpcheck", "http://127.0.0.1:2019/config/"]),
     });
 
     // In the proxy's network namespace, the only place its admin API listens. Replaced with every release
     // (the table names the release's replicas) and with the proxy.
     const table = JSON.stringify({ upstreams: apps.map((app) => `${app.name}:${port}`) });
-    oneShotContainer(this, "route", env, {
+    oneShotContainer(this, "route", {
+      environment,
       name: names.route,
       image: proxyImage,
       networkMode: `container:${proxy.id}`,

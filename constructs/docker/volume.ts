@@ -1,8 +1,19 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { ContainerEnvironment } from "./environment";
 import { dockerLabels } from "./names";
+
+export interface DataVolumeProps {
+  /** The volume's name on the engine. */
+  readonly name: string;
+  /** The environment's name (its ENVIRONMENT_LABEL). */
+  readonly environment: string;
+  /**
+   * Keep the data on destroy (below).
+   * @default true
+   */
+  readonly protect?: boolean;
+}
 
 /**
  * A named volume holding data. With `protect` (the default for real data) Terraform does not
@@ -10,8 +21,9 @@ import { dockerLabels } from "./names";
  * keeps the data, so a new deploy finds it again. Without `protect`, the volume is a resource and
  * `destroy` deletes it.
  */
-export function dataVolume(scope: Construct, id: string, env: ContainerEnvironment, name: string): string {
-  if (!env.protect) return new Volume(scope, id, { name, labels: dockerLabels(env) }).name;
+export function dataVolume(scope: Construct, id: string, props: DataVolumeProps): string {
+  const { name, environment, protect = true } = props;
+  if (!protect) return new Volume(scope, id, { name, labels: dockerLabels(environment) }).name;
   forgetIfManaged(scope, id);
   return name;
 }

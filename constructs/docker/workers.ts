@@ -1,7 +1,26 @@
 import { Construct } from "constructs";
-import { ContainerEnvironment } from "./environment";
 import { dockerNames } from "./names";
 import { DockerRelease } from "./release";
+
+/** One of the app's workers (`workers.<name>`). */
+export interface DockerWorker {
+  /** What it runs, in the release's image. */
+  readonly command: readonly string[];
+  /**
+   * How many containers run it.
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+export interface DockerWorkersProps {
+  /** The environment's name: worker w's replica i is `<environment>-worker-<w>-<i>-<release id>`. */
+  readonly environment: string;
+  /** The release whose image and environment they run, started once its release command succeeded. */
+  readonly release: DockerRelease;
+  /** Worker name → worker. */
+  readonly workers: Readonly<Record<string, DockerWorker>>;
+}
 
 /**
  * The app's workers: containers of the release's image and environment, each running its worker's
@@ -9,12 +28,12 @@ import { DockerRelease } from "./release";
  * network only for their way out (a mail server, an API).
  */
 export class DockerWorkers extends Construct {
-  constructor(scope: Construct, id: string, env: ContainerEnvironment, release: DockerRelease) {
+  constructor(scope: Construct, id: string, props: DockerWorkersProps) {
     super(scope, id);
-    const names = dockerNames(env);
-    for (const [worker, { command, replicas }] of Object.entries(env.workers)) {
+    const names = dockerNames(props.environment);
+    for (const [worker, { command, replicas = 1 }] of Object.entries(props.workers)) {
       for (let i = 1; i <= replicas; i++) {
-        release.container(this, `${worker}-${i}`, { name: names.worker(worker, i), role: "worker", command, port: false });
+        props.release.container(this, `${worker}-${i}`, { name: names.worker(worker, i), role: "worker", command: [...command], port: false });
       }
     }
   }

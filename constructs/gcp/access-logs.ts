@@ -12,10 +12,16 @@ export interface GcpAccessLogBucketProps {
   readonly location: string;
   /** Log objects are deleted this many days after they were written (`logs.retentionDays`). */
   readonly retentionDays: number;
-  /** Keep the bucket's objects when the stack is destroyed (`protect`). Default: false. */
+  /**
+   * Keep the bucket's objects when the stack is destroyed (`protect`): a destroy fails while it holds any.
+   * @default true
+   */
   readonly protect?: boolean;
-  /** Labels of the bucket. */
-  readonly labels?: Record<string, string>;
+  /**
+   * Labels of the bucket.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,7 +45,7 @@ export class GcpAccessLogBucket extends Construct {
       publicAccessPrevention: "enforced",
       versioning: { enabled: false },
       lifecycleRule: [{ action: { type: "Delete" }, condition: { age: props.retentionDays } }],
-      forceDestroy: !props.protect,
+      forceDestroy: !(props.protect ?? true),
       labels: props.labels,
     });
     new StorageBucketIamMember(this, "analytics-writes", { bucket: this.bucket.name, role: "roles/storage.objectCreator", member: STORAGE_ANALYTICS });

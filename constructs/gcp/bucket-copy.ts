@@ -4,7 +4,6 @@ import { DataGoogleStorageTransferProjectServiceAccount } from "@cdktf/provider-
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageTransferJob } from "@cdktf/provider-google/lib/storage-transfer-job";
-import { GcpEnvironment } from "../../lib/environment";
 import { privateBucket, suffixedBucketName } from "./bucket";
 
 /** Time between two runs of the copy, for each `backups.schedule` (the transfer job runs at most hourly). */
@@ -25,13 +24,6 @@ export interface GcpBucketCopyProps {
   readonly schedule: "hourly" | "daily" | "weekly";
   /** How long the copy keeps an object after it was deleted or replaced in the source (`backups.retentionDays`). */
   readonly retentionDays: number;
-}
-
-/** The copy `env` asks for (with `backups.offsite` and a bucket): where, how often, kept how long. */
-export function bucketCopySettings(env: GcpEnvironment): Omit<GcpBucketCopyProps, "source"> | undefined {
-  const backups = env.backups;
-  if (!backups?.offsite || env.bucket === false) return undefined;
-  return { location: backups.offsite.location, schedule: backups.schedule, retentionDays: backups.retentionDays };
 }
 
 /**

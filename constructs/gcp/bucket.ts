@@ -2,13 +2,8 @@ import { Construct } from "constructs";
 import { StorageBucket, StorageBucketConfig } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageHmacKey } from "@cdktf/provider-google/lib/storage-hmac-key";
-import { GcpEnvironment } from "../../lib/environment";
-import { BucketEndpoint, BucketSettings } from "../parts";
+import { BucketEndpoint } from "../parts";
 import { GcpAccessLogBucket } from "./access-logs";
-import { GcpNetwork } from "./network";
-
-/** How long replaced or deleted objects' old versions are kept when the environment sets no backups retention. */
-const NONCURRENT_DAYS = 30;
 
 /** How long a bucket name may be (without dots). */
 const MAX_NAME = 63;
@@ -28,12 +23,45 @@ export function privateBucket(opts: { versioning: boolean; noncurrentDays: numbe
   } satisfies Partial<StorageBucketConfig>;
 }
 
+export interface GcpBucketProps {
+  /** The bucket's name; bucket names are global (`<project>-<stack>-data`). */
+  readonly name: string;
+  /** A GCS region or multi-region (`EU`). Also the app's S3_REGION. */
+  readonly location: string;
+  /** The identity that may read and write the objects (not administer the bucket), and owns the HMAC key the app signs with. */
+  readonly runtimeAccount: { readonly email: string; readonly member: string };
+  /**
+   * Keep replaced and deleted objects' old versions (for `noncurrentDays`).
+   * @default true
+   */
+  readonly versioning?: boolean;
+  /**
+   * How many days an old version is kept, then deleted (`backups.retentionDays`).
+   * @default 30
+   */
+  readonly noncurrentDays?: number;
+  /**
+   * Where every request to the bucket is logged.
+   * @default none: no access logs
+   */
+  readonly accessLogs?: GcpAccessLogBucket;
+  /**
+   * Keep the bucket when the stack is destroyed: a destroy fails while it holds objects.
+   * @default true
+   */
+  readonly protect?: boolean;
+  /**
+   * Labels of the bucket.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
 /**
- * A GCS bucket in an EU location: uniform bucket-level access, public access prevention enforced,
- * versioning, and old versions deleted after the backups' retention (30 days without backups). The
- * service account may read and write its objects, nothing more; an HMAC key lets the app use the
- * S3-compatible XML API, so the same app runs on every target. With `accessLogs`, every request to it is
- * logged into that bucket.
+ * A GCS bucket: uniform bucket-level access, public access prevention enforced, versioning, and old
+ * versions deleted after `noncurrentDays`. The runtime account may read and write its objects, nothing
+ * more; an HMAC key lets the app use the S3-compatible XML API, so the same app runs on every target.
+ * With `accessLogs`, every request to it is logged into that bucket.
  */
 export class GcpBucket extends Construct implements BucketEndpoint {
   readonly bucket: StorageBucket;
@@ -43,22 +71,23 @@ export class GcpBucket extends Construct implements BucketEndpoint {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 
-  constructor(scope: Construct, id: string, env: GcpEnvironment, net: GcpNetwork, settings: BucketSettings<GcpEnvironment>, accessLogs?: GcpAccessLogBucket) {
+  constructor(scope: Construct, id: string, props: GcpBucketProps) {
     super(scope, id);
-    this.region = settings.location ?? env.location;
+    const { accessLogs, runtimeAccount } = props;
+    this.region = props.location;
     const bucket = new StorageBucket(this, "bucket", {
-      name: settings.name ?? `${env.project}-${env.name}-data`,
+      name: props.name,
       location: this.region,
-      ...privateBucket({ versioning: settings.versioning, noncurrentDays: env.backups?.retentionDays ?? NONCURRENT_DAYS }),
-      forceDestroy: !env.protect,
-      labels: { environment: env.name },
+      ...privateBucket({ versioning: props.versioning ?? true, noncurrentDays: props.noncurrentDays ?? 30 }),
+      forceDestroy: !(props.protect ?? true),
+      labels: props.labels,
       // Log objects are named after this bucket (the default prefix).
       logging: accessLogs ? { logBucket: accessLogs.name } : undefined,
     });
     this.bucket = bucket;
     this.name = bucket.name;
-    new StorageBucketIamMember(this, "runtime-access", { bucket: bucket.name, role: "roles/storage.objectUser", member: net.runtimeAccount.member });
-    const hmac = new StorageHmacKey(this, "hmac", { serviceAccountEmail: net.runtimeAccount.email });
+    new StorageBucketIamMember(this, "runtime-access", { bucket: bucket.name, role: "roles/storage.objectUser", member: runtimeAccount.member });
+    const hmac = new StorageHmacKey(this, "hmac", { serviceAccountEmail: runtimeAccount.email });
     this.accessKeyId = hmac.accessId;
     this.secretAccessKey = hmac.secret;
   }

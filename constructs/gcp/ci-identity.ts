@@ -11,7 +11,7 @@ import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-
 import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
 import { Id as RandomId } from "@cdktf/provider-random/lib/id";
 import { GcpEnvironment } from "../../lib/environment";
-import { bucketCopySettings } from "./bucket-copy";
+import { bucketCopySettings } from "./index";
 
 const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 

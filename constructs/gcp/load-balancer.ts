@@ -9,39 +9,51 @@ import { ComputeManagedSslCertificate } from "@cdktf/provider-google/lib/compute
 import { ComputeRegionNetworkEndpointGroup } from "@cdktf/provider-google/lib/compute-region-network-endpoint-group";
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
-import { GcpEnvironment } from "../../lib/environment";
+
+export interface GcpLoadBalancerProps {
+  /** Prefix of its resources' names: the environment's name. */
+  readonly name: string;
+  /** The project, named in the `https_status` output's command. */
+  readonly project: string;
+  /** The region of the Cloud Run service. */
+  readonly location: string;
+  /** The Cloud Run service it sends every request to. */
+  readonly service: CloudRunV2Service;
+  /** The name users reach the service at, and the certificate is for, e.g. api.acme.eu. */
+  readonly domain: string;
+}
 
 /** A global external HTTPS load balancer in front of the Cloud Run service, with a Google-managed certificate. */
 export class GcpLoadBalancer extends Construct {
   readonly domain: string;
   readonly address: string;
 
-  constructor(scope: Construct, id: string, env: GcpEnvironment, service: CloudRunV2Service) {
+  constructor(scope: Construct, id: string, props: GcpLoadBalancerProps) {
     super(scope, id);
-    const dns = env.dns!;
-    this.domain = dns.record === "@" ? dns.zone : `${dns.record}.${dns.zone}`;
+    const { name } = props;
+    this.domain = props.domain;
     const neg = new ComputeRegionNetworkEndpointGroup(this, "neg", {
-      name: `${env.name}-run`, region: env.location, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name },
+      name: `${name}-run`, region: props.location, networkEndpointType: "SERVERLESS", cloudRun: { service: props.service.name },
     });
     const backend = new ComputeBackendService(this, "backend", {
-      name: env.name, loadBalancingScheme: "EXTERNAL_MANAGED", protocol: "HTTPS", backend: [{ group: neg.id }],
+      name, loadBalancingScheme: "EXTERNAL_MANAGED", protocol: "HTTPS", backend: [{ group: neg.id }],
     });
-    const urlMap = new ComputeUrlMap(this, "url-map", { name: env.name, defaultService: backend.id });
+    const urlMap = new ComputeUrlMap(this, "url-map", { name, defaultService: backend.id });
     // A certificate in use by the proxy cannot be deleted, and its domains cannot change in place: a new one
     // (its name follows its domains) is created, the proxy switched to it, and then the old one deleted.
     const domains = [this.domain];
     const certificate = new ComputeManagedSslCertificate(this, "certificate", {
-      name: certificateName(env.name, domains), managed: { domains }, lifecycle: { createBeforeDestroy: true },
+      name: certificateName(name, domains), managed: { domains }, lifecycle: { createBeforeDestroy: true },
     });
-    const proxy = new ComputeTargetHttpsProxy(this, "https-proxy", { name: env.name, urlMap: urlMap.id, sslCertificates: [certificate.id] });
-    const address = new ComputeGlobalAddress(this, "address", { name: env.name });
+    const proxy = new ComputeTargetHttpsProxy(this, "https-proxy", { name, urlMap: urlMap.id, sslCertificates: [certificate.id] });
+    const address = new ComputeGlobalAddress(this, "address", { name });
     new ComputeGlobalForwardingRule(this, "https", {
-      name: `${env.name}-https`, target: proxy.id, portRange: "443", ipAddress: address.address, loadBalancingScheme: "EXTERNAL_MANAGED",
+      name: `${name}-https`, target: proxy.id, portRange: "443", ipAddress: address.address, loadBalancingScheme: "EXTERNAL_MANAGED",
     });
     this.address = address.address;
     new TerraformOutput(this, "https_status", {
       value: `https://${this.domain} works once ${this.domain} resolves to ${address.address} and certificate ${certificate.name} is ACTIVE ` +
-        `(gcloud compute ssl-certificates describe ${certificate.name} --global --project ${env.project} --format='value(managed.status)')`,
+        `(gcloud compute ssl-certificates describe ${certificate.name} --global --project ${props.project} --format='value(managed.status)')`,
       description: "Google provisions the managed certificate only after the domain resolves to the load balancer; that can take up to 60 minutes",
     }).overrideLogicalId("https_status");
   }

@@ -22,7 +22,10 @@ export interface GcpLogRoutingProps {
   readonly bucketId: string;
   /** How long the logs are kept, then deleted (`logs.retentionDays`, default 30). */
   readonly retentionDays: number;
-  /** Terraform refuses to delete the log bucket (`protect`). Default: false. */
+  /**
+   * Terraform refuses to delete the log bucket (`protect`).
+   * @default true
+   */
   readonly protect?: boolean;
 }
 
@@ -52,7 +55,7 @@ export class GcpLogRouting extends Construct {
       description: `The project's logs (the _Default sink), kept in ${props.location} for ${props.retentionDays} days`,
     });
     // The provider built here (deletion_policy since 7.33) refuses to destroy it; the prebuilt bindings predate the field.
-    if (props.protect) this.bucket.addOverride("deletion_policy", "PREVENT");
+    if (props.protect ?? true) this.bucket.addOverride("deletion_policy", "PREVENT");
     this.sink = new LoggingProjectSink(this, "default-sink", {
       project: props.project,
       name: "_Default",

@@ -4,7 +4,6 @@ import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-
 import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
 import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
-import { GcpEnvironment } from "../../lib/environment";
 import { reservedNameSuffix, runtimeAccount } from "./names";
 
 /**
@@ -17,6 +16,15 @@ import { reservedNameSuffix, runtimeAccount } from "./names";
  * is what ties an address, reused within minutes, to the revision that had it.
  */
 const FLOW_LOGS = { aggregationInterval: "INTERVAL_10_MIN", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" };
+
+export interface GcpNetworkProps {
+  /** Prefix of the network's resource names: the environment's name. */
+  readonly name: string;
+  /** The project the service's runtime identity belongs to (names.ts, runtimeAccount; made by the bootstrap). */
+  readonly project: string;
+  /** The region of the subnet the service's private traffic goes through. */
+  readonly location: string;
+}
 
 /**
  * A VPC for the backend: a subnet Cloud Run sends its private traffic through (Direct VPC egress),
@@ -34,17 +42,18 @@ export class GcpNetwork extends Construct {
   /** Appended to the names Google keeps reserved after a delete (names.ts). */
   readonly suffix: string;
 
-  constructor(scope: Construct, id: string, env: GcpEnvironment) {
+  constructor(scope: Construct, id: string, props: GcpNetworkProps) {
     super(scope, id);
+    const { name } = props;
     this.suffix = reservedNameSuffix(this);
-    this.runtimeAccount = runtimeAccount(env);
-    this.network = new ComputeNetwork(this, "vpc", { name: `${env.name}-${this.suffix}`, autoCreateSubnetworks: false });
+    this.runtimeAccount = runtimeAccount(props);
+    this.network = new ComputeNetwork(this, "vpc", { name: `${name}-${this.suffix}`, autoCreateSubnetworks: false });
     this.subnet = new ComputeSubnetwork(this, "subnet", {
-      name: `${env.name}-run-${this.suffix}`, region: env.location, network: this.network.id, ipCidrRange: "10.8.0.0/24", privateIpGoogleAccess: true,
+      name: `${name}-run-${this.suffix}`, region: props.location, network: this.network.id, ipCidrRange: "10.8.0.0/24", privateIpGoogleAccess: true,
       logConfig: FLOW_LOGS,
     });
     const range = new ComputeGlobalAddress(this, "sql-range", {
-      name: `${env.name}-sql`, purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 20, network: this.network.id,
+      name: `${name}-sql`, purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 20, network: this.network.id,
     });
     this.privateServiceAccess = new ServiceNetworkingConnection(this, "sql-peering", {
       network: this.network.id, service: "servicenetworking.googleapis.com", reservedPeeringRanges: [range.name],
@@ -60,7 +69,7 @@ export class GcpNetwork extends Construct {
       deletionPolicy: "REMOVE_PEERING",
     });
     new ComputeFirewall(this, "deny-ingress", {
-      name: `${env.name}-deny-all-ingress`, network: this.network.id, direction: "INGRESS", priority: 65000,
+      name: `${name}-deny-all-ingress`, network: this.network.id, direction: "INGRESS", priority: 65000,
       sourceRanges: ["0.0.0.0/0"], deny: [{ protocol: "all" }], logConfig: { metadata: "INCLUDE_ALL_METADATA" },
     });
   }

@@ -1,7 +1,24 @@
 import { Construct } from "constructs";
 import { CloudRunV2Job } from "@cdktf/provider-google/lib/cloud-run-v2-job";
-import { GcpEnvironment } from "../../lib/environment";
 import { GcpApp } from "./app";
+
+export interface GcpReleaseProps {
+  /** Prefix of the job's name (`<name>-release`): the environment's name. */
+  readonly name: string;
+  /** The job's region. */
+  readonly location: string;
+  /** The image, variables, identity, size and way into the VPC the command runs with. */
+  readonly app: GcpApp;
+  /** The release command (migrations). */
+  readonly command: readonly string[];
+  /** Runs the command once for each value: GcpApp's releaseToken of what the release is made of. */
+  readonly runToken: string;
+  /**
+   * Labels of the job.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
 
 /**
  * The release command as a Cloud Run job that the deploy itself runs: its `run_execution_token`
@@ -12,14 +29,15 @@ import { GcpApp } from "./app";
 export class GcpRelease extends Construct {
   readonly job: CloudRunV2Job;
 
-  constructor(scope: Construct, id: string, env: GcpEnvironment, app: GcpApp, command: readonly string[]) {
+  constructor(scope: Construct, id: string, props: GcpReleaseProps) {
     super(scope, id);
+    const { app } = props;
     this.job = new CloudRunV2Job(this, "job", {
-      name: `${env.name}-release`,
-      location: env.location,
+      name: `${props.name}-release`,
+      location: props.location,
       // Holds nothing: the next deploy recreates it.
       deletionProtection: false,
-      labels: { environment: env.name },
+      labels: props.labels,
       template: {
         taskCount: 1,
         template: {
@@ -28,12 +46,12 @@ export class GcpRelease extends Construct {
           // A failed migration is not retried blindly: the deploy fails and says so.
           maxRetries: 0,
           timeout: "1800s",
-          containers: [app.container(command, { cpu: env.service.cpu, memory: env.service.memory })],
+          containers: [app.container(props.command)],
         },
       },
       dependsOn: app.readable,
     });
     // Not in the bindings (generated for an older provider than the one built here).
-    this.job.addOverride("run_execution_token", app.releaseToken(env));
+    this.job.addOverride("run_execution_token", props.runToken);
   }
 }

@@ -2,42 +2,30 @@ import { Construct } from "constructs";
 import { TerraformVariable } from "cdktf";
 import { Bucket } from "../../.gen/providers/s3/bucket";
 import { S3Provider } from "../../.gen/providers/s3/provider";
-import { HetznerEnvironment, hostBackups } from "../../lib/environment";
-import { hetzner, HETZNER_OBJECT_STORAGE_LOCATIONS, hetznerObjectStorageEndpoint } from "../../lib/residency/hetzner";
-import { allowedLocations, RESIDENCY_POLICIES } from "../../lib/residency";
-
-/** The environment's buckets and where they are: names known before apply, so both stacks agree on them. */
-export function objectStorage(env: HetznerEnvironment) {
-  const settings = env.bucket || undefined;
-  const location = settings?.location ?? env.location;
-  // The backup bucket is named after the app's, which is named after the environment by default.
-  const name = settings?.name ?? `${env.name}-data`;
-  const backups = hostBackups(env);
-  return {
-    ...objectStorageAt(location),
-    /** The app's bucket, when the environment has one. */
-    dataBucket: settings ? name : undefined,
-    /** The dumps' bucket, when the environment has a database. */
-    backupBucket: env.database && env.backups ? `${name}-backups` : undefined,
-    /** The off-site copies' bucket in another location, unless the file names its own store or says `offsite: false`. */
-    offsite: env.database && backups?.copiedOffsite && !backups.offsite ? { bucket: `${name}-offsite`, ...objectStorageAt(offsiteLocation(env, location)) } : undefined,
-  };
-}
-
-function objectStorageAt(location: string) {
-  return { endpoint: hetznerObjectStorageEndpoint(location), region: location };
-}
+import { hetznerObjectStorageEndpoint } from "../../lib/residency/hetzner";
 
 /**
- * Where the off-site copies go by default: another Object Storage location than the buckets' (a fire in
- * one data centre must not take both), the farthest first, among those the residency policy allows.
+ * Which buckets to make, named before apply so that both of an environment's stacks agree on them (the
+ * containers' stack is given the same props: HetznerHosts).
  */
-export function offsiteLocation(env: HetznerEnvironment, bucketLocation: string): string {
-  const allowed = new Set(allowedLocations(RESIDENCY_POLICIES[env.residency], hetzner).map((l) => l.id));
-  const preference: Record<string, readonly string[]> = { fsn1: ["hel1", "nbg1"], nbg1: ["hel1", "fsn1"], hel1: ["fsn1", "nbg1"] };
-  const choice = (preference[bucketLocation] ?? HETZNER_OBJECT_STORAGE_LOCATIONS).find((l) => l !== bucketLocation && allowed.has(l));
-  if (!choice) throw new Error(`${env.file}: no Hetzner Object Storage location other than ${bucketLocation} is allowed by the residency policy ${env.residency} for the off-site backups; name a store in backups.offsite, or set backups.offsite to false`);
-  return choice;
+export interface HetznerBucketsProps {
+  /** The Object Storage location of the app's and the backups' buckets (fsn1, nbg1, hel1). */
+  readonly location: string;
+  /** The app's bucket. @default none */
+  readonly dataBucket?: {
+    readonly name: string;
+    /** Whether it keeps objects' earlier versions. @default true */
+    readonly versioning?: boolean;
+  };
+  /** The name of the dumps' bucket. @default none */
+  readonly backupBucket?: string;
+  /** The off-site copies' bucket, in another Object Storage location than `location`. @default none */
+  readonly offsite?: { readonly bucket: string; readonly location: string };
+}
+
+/** Where Object Storage is in a location, as an S3 client reaches it. */
+function objectStorageAt(location: string) {
+  return { endpoint: hetznerObjectStorageEndpoint(location), region: location };
 }
 
 /**
@@ -52,34 +40,34 @@ export function objectStorageKeys(scope: Construct) {
 }
 
 /**
- * Buckets on Hetzner Object Storage in the environment's location, through the S3 API (the project's
- * own `s3` provider, providers/internal/s3), in the machines' stack: the app's bucket (versioned as the
- * environment says), with `bucket`, and the backups' bucket, with a database; and, unless the file names
- * its own off-site store, the off-site copies' bucket in another location. None is ever emptied by
- * Terraform (force_destroy stays false): destroying a stack with data fails.
+ * Buckets on Hetzner Object Storage, through the S3 API (the project's own `s3` provider,
+ * providers/internal/s3), in the machines' stack: the app's bucket and the backups' bucket in `location`,
+ * and the off-site copies' bucket in another location. None is ever emptied by Terraform (force_destroy
+ * stays false): destroying a stack with data fails.
  */
 export class HetznerBuckets extends Construct {
   readonly dataBucket?: string;
   readonly backupBucket?: string;
   readonly endpoint: string;
   readonly region: string;
-  /** The off-site copies' bucket in another location (ReturnType<typeof objectStorage>["offsite"]). */
+  /** The off-site copies' bucket in another location. */
   readonly offsite?: { bucket: string; endpoint: string; region: string };
 
-  constructor(scope: Construct, id: string, env: HetznerEnvironment) {
+  constructor(scope: Construct, id: string, props: HetznerBucketsProps) {
     super(scope, id);
-    const { endpoint, region, dataBucket, backupBucket, offsite } = objectStorage(env);
+    const { endpoint, region } = objectStorageAt(props.location);
     this.endpoint = endpoint;
     this.region = region;
-    this.dataBucket = dataBucket;
-    this.backupBucket = backupBucket;
+    this.dataBucket = props.dataBucket?.name;
+    this.backupBucket = props.backupBucket;
+    const offsite = props.offsite && { bucket: props.offsite.bucket, ...objectStorageAt(props.offsite.location) };
     this.offsite = offsite;
     const { accessKeyId, secretAccessKey } = objectStorageKeys(this);
     const provider = new S3Provider(this, "s3", { endpoint, region, accessKey: accessKeyId, secretKey: secretAccessKey });
-    if (dataBucket && env.bucket) new Bucket(this, "data", { provider, bucket: dataBucket, versioning: env.bucket.versioning });
+    if (props.dataBucket) new Bucket(this, "data", { provider, bucket: props.dataBucket.name, versioning: props.dataBucket.versioning ?? true });
     // No expiry rule on the dumps: the backup sidecar deletes those past the retention but never the
     // newest, which a rule would, once backups had failed for that long.
-    if (backupBucket) new Bucket(this, "backups", { provider, bucket: backupBucket });
+    if (props.backupBucket) new Bucket(this, "backups", { provider, bucket: props.backupBucket });
     if (offsite) {
       // The same project's keys hold in every location.
       const there = new S3Provider(this, "s3-offsite", { alias: "offsite", endpoint: offsite.endpoint, region: offsite.region, accessKey: accessKeyId, secretKey: secretAccessKey });

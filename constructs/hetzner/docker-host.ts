@@ -2,7 +2,6 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { Server } from "../../.gen/providers/hcloud/server";
 import { SshHostKey } from "../../.gen/providers/portable/ssh-host-key";
-import { HetznerEnvironment } from "../../lib/environment";
 import { portableProvider } from "../deployer-secrets";
 import { CloudConfig, CloudInit, systemdUnit } from "./cloud-init";
 import { HetznerNetwork } from "./network";
@@ -13,25 +12,42 @@ export const DEFAULT_SERVER_TYPE = "cx23";
 export const DEPLOY_USER = "deploy";
 
 export interface HetznerDockerHostProps {
+  /** The server's name. */
   readonly name: string;
+  /** A Hetzner server type, e.g. cx23 (DEFAULT_SERVER_TYPE). */
   readonly serverType: string;
+  /** The server's image: a Debian one (its cloud-init installs docker.io from Debian). */
+  readonly image: string;
+  /** The server's Hetzner location. */
+  readonly location: string;
+  /** The private network the server joins, after its subnet exists. */
+  readonly network: HetznerNetwork;
+  /** Its address on the private network (in the network's subnet). */
   readonly privateIp: string;
+  /** The firewall of its public interfaces (one of the network's). */
   readonly firewallId: number;
+  /** Names of ssh keys of the Hetzner project, which log in as DEPLOY_USER. @default [] */
+  readonly sshKeys?: readonly string[];
   /**
-   * Primary IPs (ids) the server takes its public addresses from, so they outlive the server. Default:
-   * addresses made with the server, and gone with it.
+   * Primary IPs (ids) the server takes its public addresses from, so they outlive the server.
+   * @default none: addresses made with the server, and gone with it
    */
   readonly primaryIps?: { readonly ipv4?: number; readonly ipv6?: number };
-  /** Hetzner's daily server backups (7 kept) of the server's own disk; attached volumes are not in them. */
+  /** Hetzner's daily server backups (7 kept) of the server's own disk; attached volumes are not in them. @default false */
   readonly backups?: boolean;
   /**
-   * True for a server holding data (on a volume, see HetznerDataHost): deletion and rebuild are locked
+   * True for a server holding data (on a volume, see HetznerMachines): deletion and rebuild are locked
    * with `protect`, and later changes to its cloud-init are ignored (applying them means a new server).
    * False: a change to its cloud-init replaces it, and the containers are deployed onto the new one.
+   * @default false
    */
   readonly holdsData?: boolean;
-  /** What its cloud-init does first, before Docker starts (the data server mounts its volume). */
+  /** With `holdsData`: deletion and rebuild protection. @default true */
+  readonly protect?: boolean;
+  /** What its cloud-init does first, before Docker starts (the data server mounts its volume). @default nothing */
   readonly prepare?: CloudConfig;
+  /** The server's labels. @default {} */
+  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -53,31 +69,32 @@ export class HetznerDockerHost extends Construct {
   /** The line a known_hosts file pins the server with: "<ip> ssh-ed25519 AAAA…". */
   readonly knownHosts: string;
 
-  constructor(scope: Construct, id: string, env: HetznerEnvironment, net: HetznerNetwork, props: HetznerDockerHostProps) {
+  constructor(scope: Construct, id: string, props: HetznerDockerHostProps) {
     super(scope, id);
     this.privateIp = props.privateIp;
     const hostKey = new SshHostKey(this, "host-key", { provider: portableProvider(this), comment: `${props.name} host key` });
     if (props.prepare) this.cloudInit.add(props.prepare);
     this.cloudInit.add(dockerHostConfig(hostKey));
     const holdsData = props.holdsData ?? false;
+    const locked = holdsData && (props.protect ?? true);
     this.server = new Server(this, "server", {
       name: props.name,
       serverType: props.serverType,
-      image: env.serverImage,
-      location: env.location,
-      sshKeys: env.sshKeys,
+      image: props.image,
+      location: props.location,
+      sshKeys: [...props.sshKeys ?? []],
       firewallIds: [props.firewallId],
       // Every Docker host has a public IPv4: the deploy reaches its engine over ssh (IPv6 is rare in CI),
       // and it pulls images from registries without IPv6 (ghcr.io among them). The firewall lets ssh in
       // from the admin and deploy CIDRs only.
       publicNet: [{ ipv4Enabled: true, ipv6Enabled: true, ipv4: props.primaryIps?.ipv4, ipv6: props.primaryIps?.ipv6 }],
-      network: [{ networkId: net.networkId, ip: props.privateIp }],
+      network: [{ networkId: props.network.networkId, ip: props.privateIp }],
       userData: this.cloudInit.userData,
       backups: props.backups ?? false,
-      deleteProtection: env.protect && holdsData,
-      rebuildProtection: env.protect && holdsData,
-      labels: { environment: env.name },
-      dependsOn: [net.subnet],
+      deleteProtection: locked,
+      rebuildProtection: locked,
+      labels: props.labels ?? {},
+      dependsOn: [props.network.subnet],
     });
     // user_data can only be applied by replacing the server (the provider forces it): fine for a host
     // whose containers are redeployed, never for the one holding data, whose boot disk would go.

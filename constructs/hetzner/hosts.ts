@@ -1,13 +1,10 @@
 import { Construct } from "constructs";
 import { DataTerraformRemoteState } from "cdktf";
-import { HetznerEnvironment } from "../../lib/environment";
 import { DockerHost } from "../docker/host";
 import { DockerNetworks } from "../docker/network";
-import { remoteState } from "../state-backend";
 import { BucketEndpoint, S3Access } from "../parts";
 import { privateAddresses } from "./addresses";
-import { objectStorage, objectStorageKeys } from "./bucket";
-import { hasDataServer } from "./machines";
+import { HetznerBucketsProps, objectStorageKeys } from "./bucket";
 import { OffsiteStore } from "../docker/backups";
 import { MACHINE_OUTPUTS } from "./outputs";
 
@@ -19,6 +16,27 @@ export interface ServerEngine {
   readonly net: DockerNetworks;
   /** Its address on the private network, where other servers reach what it publishes. */
   readonly privateIp: string;
+}
+
+export interface HetznerHostsProps {
+  /** The environment's name: its servers' Docker networks are named and labelled after it. */
+  readonly environment: string;
+  /** Reads the machines' stack's state, where its outputs are (MACHINE_OUTPUTS). */
+  readonly machinesState: (scope: Construct, id: string) => DataTerraformRemoteState;
+  /** The private network's range the machines were given: where each server is on it (privateAddresses). */
+  readonly cidr: string;
+  /** Whether the machines include a data server. @default false */
+  readonly dataServer?: boolean;
+  /** How many app servers the machines have. @default 1 */
+  readonly appServers?: number;
+  /** The buckets the machines' stack made, as it was given them: their names (where they are is read from its outputs). */
+  readonly buckets: HetznerBucketsProps;
+}
+
+/** Object Storage as the containers reach it, and the buckets there. */
+export interface HetznerObjectStorage extends S3Access {
+  readonly dataBucket?: string;
+  readonly backupBucket?: string;
 }
 
 /**
@@ -33,36 +51,36 @@ export class HetznerHosts extends Construct {
   readonly machines: DataTerraformRemoteState;
   readonly data?: ServerEngine;
   readonly apps: readonly ServerEngine[];
-  /** Object Storage as the containers reach it, when the environment has a bucket or backups. */
-  readonly storage?: S3Access & ReturnType<typeof objectStorage>;
-
-  constructor(scope: Construct, id: string, env: HetznerEnvironment) {
-    super(scope, id);
-    this.machines = remoteState(this, "machines", env, "main");
-    const addresses = privateAddresses(env.network.cidr);
-    this.data = hasDataServer(env) ? this.engine(env, "data", addresses.database) : undefined;
-    this.apps = Array.from({ length: env.service.replicas }, (_, i) => this.engine(env, `app-${i + 1}`, addresses.app(i + 1)));
-    const buckets = objectStorage(env);
-    if (buckets.dataBucket || buckets.backupBucket) {
-      // The endpoint as the machines' stack made the buckets there (a stand-in's, in the tests).
-      this.storage = {
-        ...buckets, ...objectStorageKeys(this),
-        endpoint: this.output(MACHINE_OUTPUTS.objectStorageEndpoint), region: this.output(MACHINE_OUTPUTS.objectStorageRegion),
-      };
-    }
-  }
-
+  /** Object Storage as the containers reach it, when the machines' stack made an app's or a backup bucket. */
+  readonly storage?: HetznerObjectStorage;
   /**
    * The off-site store the machines' stack made (Object Storage in another location), with the same keys;
-   * undefined when the environment file names its own or has none.
+   * undefined when it made none (the environment file names its own store, or has none).
    */
-  offsite(env: HetznerEnvironment): OffsiteStore | undefined {
-    const offsite = objectStorage(env).offsite;
-    if (!offsite || !this.storage) return undefined;
-    return {
-      bucket: offsite.bucket, endpoint: this.output(MACHINE_OUTPUTS.offsiteEndpoint), region: this.output(MACHINE_OUTPUTS.offsiteRegion),
-      accessKeyId: this.storage.accessKeyId, secretAccessKey: this.storage.secretAccessKey,
-    };
+  readonly offsite?: OffsiteStore;
+  private readonly environment: string;
+
+  constructor(scope: Construct, id: string, props: HetznerHostsProps) {
+    super(scope, id);
+    this.environment = props.environment;
+    this.machines = props.machinesState(this, "machines");
+    const addresses = privateAddresses(props.cidr);
+    this.data = props.dataServer ? this.engine("data", addresses.database) : undefined;
+    this.apps = Array.from({ length: props.appServers ?? 1 }, (_, i) => this.engine(`app-${i + 1}`, addresses.app(i + 1)));
+    const { dataBucket, backupBucket, offsite } = props.buckets;
+    if (dataBucket || backupBucket) {
+      // The endpoint as the machines' stack made the buckets there (a stand-in's, in the tests).
+      this.storage = {
+        dataBucket: dataBucket?.name, backupBucket, ...objectStorageKeys(this),
+        endpoint: this.output(MACHINE_OUTPUTS.objectStorageEndpoint), region: this.output(MACHINE_OUTPUTS.objectStorageRegion),
+      };
+      if (offsite) {
+        this.offsite = {
+          bucket: offsite.bucket, endpoint: this.output(MACHINE_OUTPUTS.offsiteEndpoint), region: this.output(MACHINE_OUTPUTS.offsiteRegion),
+          accessKeyId: this.storage.accessKeyId, secretAccessKey: this.storage.secretAccessKey,
+        };
+      }
+    }
   }
 
   /** The app's bucket as the app reaches it. */
@@ -81,8 +99,8 @@ export class HetznerHosts extends Construct {
     return this.machines.getString(name);
   }
 
-  private engine(env: HetznerEnvironment, name: string, privateIp: string): ServerEngine {
+  private engine(name: string, privateIp: string): ServerEngine {
     const host = new DockerHost(this, name, { url: this.output(MACHINE_OUTPUTS.ssh(name)), knownHosts: this.output(MACHINE_OUTPUTS.knownHosts(name)) });
-    return { host, net: new DockerNetworks(host, "network", env), privateIp };
+    return { host, net: new DockerNetworks(host, "network", { environment: this.environment }), privateIp };
   }
 }

@@ -1,19 +1,20 @@
 import { Construct } from "constructs";
-import { HetznerEnvironment } from "../../lib/environment";
+import { HetznerEnvironment, hostBackups } from "../../lib/environment";
 import { backupProtection, DockerBackups } from "../docker/backups";
 import { s3ClientEnv } from "../docker/bucket";
 import { DockerCache } from "../docker/cache";
 import { DockerDatabase } from "../docker/database";
+import { backupsProps, cacheProps, databaseProps, probeProps, releaseProps, serviceProps } from "../docker";
 import { DockerProbe } from "../docker/probe";
 import { DockerRelease, readyChecks } from "../docker/release";
 import { DockerService } from "../docker/service";
 import { DockerWorkers } from "../docker/workers";
 import { EnvironmentStack } from "../environment-stack";
 import { BackendParts, BucketEndpoint, ServiceEndpoint } from "../parts";
+import { remoteState } from "../state-backend";
 import { HetznerHosts, ServerEngine } from "./hosts";
-import { siteName } from "./machines";
 import { MACHINE_OUTPUTS } from "./outputs";
-import { HetznerMachinesStack } from "./machines-stack";
+import { bucketsProps, hasDataServer, HetznerMachinesStack, siteName } from "./machines-stack";
 
 /*
  * Hetzner is two stacks (lib/environment/state.ts, stacksOf): the machines (HetznerMachinesStack, before
@@ -36,24 +37,27 @@ const dataServer = (hosts: HetznerHosts, part: string): ServerEngine => {
 };
 
 export const hetznerParts: BackendParts<HetznerEnvironment, HetznerHosts, BucketEndpoint, DockerDatabase, DockerCache> = {
-  network: (scope, env) => new HetznerHosts(scope, "hosts", env),
+  network: (scope, env) => new HetznerHosts(scope, "hosts", {
+    environment: env.name, machinesState: (hosts, id) => remoteState(hosts, id, env, "main"),
+    cidr: env.network.cidr, dataServer: hasDataServer(env), appServers: env.service.replicas, buckets: bucketsProps(env),
+  }),
   database: (_scope, env, hosts, settings) => {
     const data = dataServer(hosts, "the database");
-    return new DockerDatabase(data.host, "database", env, data.net, settings, { publishOn: data.privateIp });
+    return new DockerDatabase(data.host, "database", { ...databaseProps(env, data.net, settings), publishOn: data.privateIp });
   },
   bucket: (_scope, _env, hosts) => hosts.bucket(),
   cache: (_scope, env, hosts) => {
     const data = dataServer(hosts, "the cache");
-    return new DockerCache(data.host, "cache", env, data.net, { publishOn: data.privateIp });
+    return new DockerCache(data.host, "cache", { ...cacheProps(env, data.net), publishOn: data.privateIp });
   },
   service: (_scope, env, { net: hosts, db, bucket, cache, app }) => {
     const main = hosts.main;
-    const release = new DockerRelease(main.host, "release", env, { app, networks: [main.net.internal, main.net.edge], ready: readyChecks({ db, bucket, cache }), data: db?.volume });
-    new DockerWorkers(main.host, "workers", env, release);
+    const release = new DockerRelease(main.host, "release", releaseProps(env, { app, networks: [main.net.internal, main.net.edge], ready: readyChecks({ db, bucket, cache }), data: db?.volume }));
+    new DockerWorkers(main.host, "workers", { environment: env.name, release, workers: env.workers });
     const balanced = hosts.apps.length > 1;
     const fqdn = siteName(env);
-    hosts.apps.forEach((server, i) => new DockerService(server.host, "service", env, {
-      net: server.net, release, probe: new DockerProbe(server.host, "probe", env), replicas: 1, firstReplica: i + 1,
+    hosts.apps.forEach((server, i) => new DockerService(server.host, "service", {
+      ...serviceProps(env), net: server.net, release, probe: new DockerProbe(server.host, "probe", probeProps(env)), replicas: 1, firstReplica: i + 1,
       // One server: its proxy is the site, with the certificate for the name. Behind the load balancer,
       // which terminates TLS: plain HTTP on the private address, where the load balancer reaches it.
       site: balanced
@@ -69,11 +73,11 @@ export const hetznerParts: BackendParts<HetznerEnvironment, HetznerHosts, Bucket
     const data = dataServer(hosts, "the backups");
     const storage = hosts.storage;
     if (!storage?.backupBucket) throw new Error(`${env.file}: backups need the backup bucket, made with a database`);
-    const protection = backupProtection(data.host, env);
-    return new DockerBackups(data.host, "backups", env, {
-      net: data.net, db,
+    const protection = backupProtection(data.host, { file: env.file, ...hostBackups(env) });
+    return new DockerBackups(data.host, "backups", {
+      ...backupsProps(env, settings), net: data.net, db,
       store: { bucket: storage.backupBucket, clientEnv: s3ClientEnv(storage), remote: true, after: [], where: storage.endpoint, dataBucket: storage.dataBucket },
-      protection: { ...protection, offsite: protection.offsite ?? hosts.offsite(env) },
-    }, settings);
+      protection: { ...protection, offsite: protection.offsite ?? hosts.offsite },
+    });
   },
 };

@@ -8,36 +8,72 @@ import { ManagedCertificate } from "../../.gen/providers/hcloud/managed-certific
 import { PrimaryIp } from "../../.gen/providers/hcloud/primary-ip";
 import { Volume } from "../../.gen/providers/hcloud/volume";
 import { VolumeAttachment } from "../../.gen/providers/hcloud/volume-attachment";
-import { HetznerEnvironment } from "../../lib/environment";
-import { HetznerDnsRecords } from "../dns/hetzner-dns";
+import { fqdn, HetznerDnsRecords, HetznerDnsRecordsProps } from "../dns/hetzner-dns";
 import { ServiceEndpoint } from "../parts";
-import { HetznerBuckets } from "./bucket";
+import { HetznerBuckets, HetznerBucketsProps } from "./bucket";
 import { CloudConfig, systemdUnit } from "./cloud-init";
 import { DEFAULT_SERVER_TYPE, DEPLOY_USER, HetznerDockerHost } from "./docker-host";
-import { HetznerNetwork } from "./network";
+import { HetznerNetwork, HetznerNetworkProps } from "./network";
 import { MACHINE_OUTPUTS } from "./outputs";
 
 /** Where the data server mounts its volume; its Docker Engine keeps everything there (data-root), volumes included. */
 export const DATA_MOUNT = "/mnt/data";
 
+/** The server Postgres, Redis, the backups, the release command and the workers run on. */
+export interface HetznerDataServerProps {
+  /** GB of its volume, where Docker keeps everything (Postgres' and Redis' data). @default 10 */
+  readonly storageGb?: number;
+  /** A Hetzner server type. @default DEFAULT_SERVER_TYPE */
+  readonly serverType?: string;
+}
 
-/** The site's name, when the environment has a DNS record. */
-export const siteName = (env: HetznerEnvironment) => env.dns && (env.dns.record === "@" ? env.dns.zone : `${env.dns.record}.${env.dns.zone}`);
+/** The servers the app's replicas run on, one each. */
+export interface HetznerAppServersProps {
+  /** How many: one is reached directly at primary IPs of its own, more behind a load balancer. @default 1 */
+  readonly replicas?: number;
+  /** A Hetzner server type. @default DEFAULT_SERVER_TYPE */
+  readonly serverType?: string;
+  /** The path the load balancer checks each server's proxy on (with more than one). @default "/healthz" */
+  readonly healthPath?: string;
+}
 
-/** Whether the environment has a data server: it has a database or a cache. */
-export const hasDataServer = (env: HetznerEnvironment) => Boolean(env.database || env.cache);
+export interface HetznerMachinesProps {
+  /**
+   * Names everything: the network and the load balancer are `<name>`, the servers `<name>-data` and
+   * `<name>-app-<n>`, the volume `<name>-data`; and labels everything `environment: <name>`.
+   */
+  readonly name: string;
+  /** The Hetzner location of the servers, the volume, the primary IPs and the load balancer. */
+  readonly location: string;
+  /** The private network and who may reach the servers' ssh. */
+  readonly network: Pick<HetznerNetworkProps, "cidr" | "adminCidrs" | "deployCidrs">;
+  /** The servers' image (Debian). */
+  readonly serverImage: string;
+  /** Names of ssh keys of the Hetzner project, which log in as DEPLOY_USER on every server. @default [] */
+  readonly sshKeys?: readonly string[];
+  /** The app servers. @default one server of DEFAULT_SERVER_TYPE */
+  readonly app?: HetznerAppServersProps;
+  /** The data server, with its volume. @default none */
+  readonly data?: HetznerDataServerProps;
+  /** The Object Storage buckets. */
+  readonly buckets: HetznerBucketsProps;
+  /** The site's DNS records, pointing at the app server or the load balancer. @default none: reached at its IPv4, over HTTP */
+  readonly dns?: Pick<HetznerDnsRecordsProps, "zone" | "record" | "createZone">;
+  /** Deletion protection of the network, the volume, the data server, the primary IPs, the load balancer and DNS. @default true */
+  readonly protect?: boolean;
+}
 
 /**
  * What a Hetzner environment runs on: its network and firewalls, a data server (Postgres and Redis, their
- * data on a Hetzner volume that outlives it) when it has a database or a cache, `service.replicas` app
- * servers (reached directly at primary IPs when there is one, behind a load balancer with Hetzner's
- * certificate when there are more), its Object Storage buckets and its DNS records. Every server is a
+ * data on a Hetzner volume that outlives it) with `data`, `app.replicas` app servers (reached directly at
+ * primary IPs when there is one, behind a load balancer with Hetzner's certificate when there are more),
+ * its Object Storage buckets and its DNS records. Every server is a
  * Docker host (HetznerDockerHost); the containers are the backend's stack's.
  */
 export class HetznerMachines extends Construct implements ServiceEndpoint {
   readonly net: HetznerNetwork;
   readonly buckets: HetznerBuckets;
-  /** Where Postgres, Redis, the backups, the release command and the workers run; undefined without a database or a cache. */
+  /** Where Postgres, Redis, the backups, the release command and the workers run; undefined without `data`. */
   readonly dataHost?: HetznerDockerHost;
   readonly appHosts: HetznerDockerHost[];
   /** Whether the app servers are behind a load balancer (and their proxies listen on their private addresses). */
@@ -48,23 +84,26 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
   readonly publicIpv4: readonly string[];
   readonly publicIpv6: readonly string[];
 
-  constructor(scope: Construct, id: string, env: HetznerEnvironment) {
+  constructor(scope: Construct, id: string, props: HetznerMachinesProps) {
     super(scope, id);
-    this.net = new HetznerNetwork(this, "network", env);
-    this.buckets = new HetznerBuckets(this, "bucket", env);
-    const { addresses } = this.net;
-    const labels = { environment: env.name };
-    const { replicas, healthPath } = env.service;
+    const { name, location } = props;
+    const protect = props.protect ?? true;
+    const labels = { environment: name };
+    const replicas = props.app?.replicas ?? 1;
     this.balanced = replicas > 1;
-    this.fqdn = siteName(env);
+    this.net = new HetznerNetwork(this, "network", { ...props.network, name, location, loadBalanced: this.balanced, protect, labels });
+    this.buckets = new HetznerBuckets(this, "bucket", props.buckets);
+    const { addresses } = this.net;
+    this.fqdn = props.dns && fqdn(props.dns);
+    // What every server has in common.
+    const server = { image: props.serverImage, location, network: this.net, sshKeys: props.sshKeys, protect, labels };
 
-    if (hasDataServer(env)) {
+    if (props.data) {
       const volume = new Volume(this, "data-volume", {
-        name: `${env.name}-data`, size: (env.database && env.database.storageGb) || 10, location: env.location, format: "ext4",
-        deleteProtection: env.protect, labels,
+        name: `${name}-data`, size: props.data.storageGb ?? 10, location, format: "ext4", deleteProtection: protect, labels,
       });
-      this.dataHost = new HetznerDockerHost(this, "data", env, this.net, {
-        name: `${env.name}-data`, serverType: (env.database && env.database.size) || DEFAULT_SERVER_TYPE, privateIp: addresses.database,
+      this.dataHost = new HetznerDockerHost(this, "data", {
+        ...server, name: `${name}-data`, serverType: props.data.serverType ?? DEFAULT_SERVER_TYPE, privateIp: addresses.database,
         firewallId: Token.asNumber(this.net.dataFirewall.id), backups: true, holdsData: true,
         prepare: mountDataVolume(`/dev/disk/by-id/scsi-0HC_Volume_${volume.id}`),
       });
@@ -76,11 +115,11 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
     // A single app server is reached directly, at primary IPs of its own: replacing the server keeps its
     // addresses (and the DNS records on them).
     const primaryIp = (type: "ipv4" | "ipv6") => new PrimaryIp(this, type, {
-      name: `${env.name}-app-${type}`, type, assigneeType: "server", location: env.location, autoDelete: false, deleteProtection: env.protect, labels,
+      name: `${name}-app-${type}`, type, assigneeType: "server", location, autoDelete: false, deleteProtection: protect, labels,
     });
     const direct = this.balanced ? undefined : { ipv4: primaryIp("ipv4"), ipv6: primaryIp("ipv6") };
-    this.appHosts = Array.from({ length: replicas }, (_, i) => new HetznerDockerHost(this, `app-${i + 1}`, env, this.net, {
-      name: `${env.name}-app-${i + 1}`, serverType: env.service.size ?? DEFAULT_SERVER_TYPE, privateIp: addresses.app(i + 1),
+    this.appHosts = Array.from({ length: replicas }, (_, i) => new HetznerDockerHost(this, `app-${i + 1}`, {
+      ...server, name: `${name}-app-${i + 1}`, serverType: props.app?.serverType ?? DEFAULT_SERVER_TYPE, privateIp: addresses.app(i + 1),
       firewallId: Token.asNumber(this.net.appFirewall.id),
       primaryIps: direct && { ipv4: Token.asNumber(direct.ipv4.id), ipv6: Token.asNumber(direct.ipv6.id) },
     }));
@@ -93,22 +132,21 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
       // Its proxy gets the certificate itself (ACME) when it has a name.
       this.url = this.fqdn ? `https://${this.fqdn}` : `http://${direct.ipv4.ipAddress}`;
     } else {
-      const lb = this.loadBalancer(env, healthPath);
+      const lb = this.loadBalancer({ name, location, protect, labels }, props.app?.healthPath ?? "/healthz");
       this.publicIpv4 = [lb.ipv4];
       this.publicIpv6 = [lb.ipv6];
       this.url = this.fqdn ? `https://${this.fqdn}` : `http://${lb.ipv4}`;
     }
 
-    if (env.dns) {
-      if (env.dns.provider !== "hetzner") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the hetzner target yet (use hetzner)`);
-      new HetznerDnsRecords(this, "dns", env, this);
+    if (props.dns) {
+      new HetznerDnsRecords(this, "dns", { ...props.dns, publicIpv4: this.publicIpv4, publicIpv6: this.publicIpv6, protect, labels });
     }
 
-    const output = (name: string, value: string, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
-    for (const [name, host] of [["data", this.dataHost], ...this.appHosts.map((h, i) => [`app-${i + 1}`, h] as const)] as const) {
+    const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description }).overrideLogicalId(id);
+    for (const [hostId, host] of [["data", this.dataHost], ...this.appHosts.map((h, i) => [`app-${i + 1}`, h] as const)] as const) {
       if (!host) continue;
-      output(MACHINE_OUTPUTS.ssh(name), `ssh://${DEPLOY_USER}@${host.publicIpv4}`, `The Docker engine of ${name}`);
-      output(MACHINE_OUTPUTS.knownHosts(name), host.knownHosts, `The known_hosts line pinning ${name}'s ssh host key`);
+      output(MACHINE_OUTPUTS.ssh(hostId), `ssh://${DEPLOY_USER}@${host.publicIpv4}`, `The Docker engine of ${hostId}`);
+      output(MACHINE_OUTPUTS.knownHosts(hostId), host.knownHosts, `The known_hosts line pinning ${hostId}'s ssh host key`);
     }
     output(MACHINE_OUTPUTS.serviceUrl, this.url, "Where users reach the service");
     output(MACHINE_OUTPUTS.objectStorageEndpoint, this.buckets.endpoint, "The S3 endpoint of the buckets");
@@ -123,10 +161,11 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
    * A load balancer on the private network in front of the app servers' proxies, health-checking each
    * on the health path; with a DNS record it terminates HTTPS with a Hetzner-managed certificate.
    */
-  private loadBalancer(env: HetznerEnvironment, healthPath: string): LoadBalancer {
-    const labels = { environment: env.name };
+  private loadBalancer(
+    { name, location, protect, labels }: { name: string; location: string; protect: boolean; labels: Record<string, string> }, healthPath: string,
+  ): LoadBalancer {
     const lb = new LoadBalancer(this, "load-balancer", {
-      name: env.name, loadBalancerType: "lb11", location: env.location, algorithm: { type: "round_robin" }, deleteProtection: env.protect, labels,
+      name, loadBalancerType: "lb11", location, algorithm: { type: "round_robin" }, deleteProtection: protect, labels,
     });
     const lbId = Token.asNumber(lb.id);
     const attached = new LoadBalancerNetwork(this, "load-balancer-network", { loadBalancerId: lbId, subnetId: this.net.subnet.id, ip: this.net.addresses.loadBalancer });

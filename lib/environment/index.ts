@@ -6,6 +6,7 @@ export { hostBackups, type OffsiteStoreSettings } from "./backups";
 export { deployerVariables } from "./deployer-variables";
 export { environmentWarnings } from "./warnings";
 export { EnvironmentError, type Problem } from "./problems";
+export { knownProviders, registeredTarget, registerTargetSettings, type TargetSettings } from "./targets";
 export { ENVIRONMENT_NAME, loadEnvironments, validateEnvironment } from "./load";
 export { bootstrapStackName, gcsStatePrefix, localStatePath, s3StateKey, stateAddress, stateBucketCreators, stacksOf, type StatePart } from "./state";
 

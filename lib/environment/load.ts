@@ -1,7 +1,8 @@
 import { readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { Environment, environmentSchema } from "./schema";
-import { EnvironmentError, Problem, problemsFromZod } from "./problems";
+import { EnvironmentError, Problem, problemsFromZod, valueAt } from "./problems";
+import { knownProviders, registeredTarget } from "./targets";
 import { residencyProblems } from "./residency";
 import { consistencyProblems } from "./consistency";
 import { sharedProblems } from "./shared";
@@ -11,19 +12,29 @@ export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
  * Validates one environment file's data. Throws an EnvironmentError listing every problem —
- * schema and residency alike — so a person fixes the file in one go.
+ * schema and residency alike — so a person fixes the file in one go. `file` is what messages name (a
+ * file, or a PortableBackend's construct path); `name` the environment's, by default its file's.
  */
-export function validateEnvironment(raw: unknown, file: string): Environment {
-  const name = basename(file).replace(/\.[cm]?[jt]s$/, "");
+export function validateEnvironment(raw: unknown, file: string, name?: string): Environment {
   const problems: Problem[] = [];
-  if (!ENVIRONMENT_NAME.test(name)) {
-    problems.push({ field: "(file name)", value: name, message: "an environment is named after its file: lower-case letters, digits and dashes" });
+  if (name === undefined) {
+    name = basename(file).replace(/\.[cm]?[jt]s$/, "");
+    if (!ENVIRONMENT_NAME.test(name)) {
+      problems.push({ field: "(file name)", value: name, message: "an environment is named after its file: lower-case letters, digits and dashes" });
+    }
+  } else if (!ENVIRONMENT_NAME.test(name)) {
+    problems.push({ field: "name", value: name, message: "lower-case letters, digits and dashes, starting with a letter: it prefixes the names of what is created" });
   }
-  const parsed = environmentSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) problems.push(...problemsFromZod(environmentSchema, raw, parsed.error.issues));
-  problems.push(...residencyProblems(raw), ...consistencyProblems(raw));
+  const registered = registeredTarget(valueAt(raw, ["provider"]));
+  const schema = registered?.schema ?? environmentSchema;
+  const parsed = schema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    // The built-in union knows its own three providers; registered targets are allowed too.
+    problems.push(...problemsFromZod(schema, raw, parsed.error.issues).map((p) => (p.field === "provider" ? { ...p, message: `allowed: ${knownProviders().join(", ")}` } : p)));
+  }
+  problems.push(...residencyProblems(raw), ...(registered ? registered.problems?.(raw) ?? [] : consistencyProblems(raw)));
   if (problems.length > 0 || !parsed.success) throw new EnvironmentError(new Map([[file, problems]]));
-  return { ...parsed.data, name, file };
+  return { ...(parsed.data as Environment), name, file };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { HETZNER_OBJECT_STORAGE_LOCATIONS } from "../residency/hetzner";
-import { allowedLocations, BACKEND_TABLES, judgeLocation, Location, LOCATION_TABLES, providerRefusal, RESIDENCY_POLICIES, ProviderLocations } from "../residency";
+import { allowedLocations, BACKEND_TABLES, judgeLocation, Location, locationTable, providerRefusal, RESIDENCY_POLICIES } from "../residency";
 import { Problem, valueAt } from "./problems";
 
-type TableName = keyof typeof LOCATION_TABLES;
+/** An environment `provider` with a location table (locationTable): built in, or a registered target's. */
+type TableName = string;
 
 /**
  * The residency policy, applied to an environment file as written: every location it names and
@@ -12,12 +13,12 @@ export function residencyProblems(raw: unknown): Problem[] {
   const policyName = valueAt(raw, ["residency"]);
   const provider = valueAt(raw, ["provider"]);
   const policy = RESIDENCY_POLICIES[policyName as keyof typeof RESIDENCY_POLICIES];
-  if (!policy || typeof provider !== "string" || !(provider in LOCATION_TABLES)) return []; // the schema reports these
+  if (!policy || typeof provider !== "string" || !locationTable(provider)) return []; // the schema reports these
 
   const problems: Problem[] = [];
   const refused = new Set<TableName>();
   const checkProvider = (field: string[], table: TableName) => {
-    const refusal = providerRefusal(policy, LOCATION_TABLES[table]);
+    const refusal = providerRefusal(policy, locationTable(table)!);
     if (refusal) {
       refused.add(table);
       problems.push({ field: field.join("."), value: valueAt(raw, field), message: refusal });
@@ -41,7 +42,7 @@ export function residencyProblems(raw: unknown): Problem[] {
       if (given !== undefined) problems.push({ field: name, value, message: "expected a location name (string)" });
       return;
     }
-    const locations = LOCATION_TABLES[table] as ProviderLocations;
+    const locations = locationTable(table)!;
     const verdict = judgeLocation(policy, locations, value, opts.kinds);
     if (!verdict.allowed) {
       problems.push({ field: name, value: given, message: verdict.reason + defaulted });
@@ -58,7 +59,7 @@ export function residencyProblems(raw: unknown): Problem[] {
     else if (opts.only && !opts.only.includes(id)) problems.push({ field: name, value: given, message: `"${value}" is not ${opts.what}; use one of: ${fits}${defaulted}` });
   };
 
-  const table = LOCATION_TABLES[provider as TableName];
+  const table = locationTable(provider)!;
   const site = { what: `a ${table.provider} ${table.environmentKinds.join(" or ")}`, kinds: table.environmentKinds };
   // Where each provider's buckets (the app's, the state's) can be; Docker's bucket is on the Docker host,
   // wherever `location` says (consistency.ts refuses bucket.location there).
@@ -66,10 +67,10 @@ export function residencyProblems(raw: unknown): Problem[] {
     hetzner: { what: "a Hetzner Object Storage location", kinds: ["location"], only: HETZNER_OBJECT_STORAGE_LOCATIONS },
     gcp: { what: "a GCS bucket location", kinds: ["region", "multi-region", "dual-region"] },
   };
-  checkProvider(["provider"], provider as TableName);
-  checkLocation(["location"], provider as TableName, site);
-  const bucketSite = bucketSites[provider as TableName];
-  if (bucketSite) checkLocation(["bucket", "location"], provider as TableName, { ...bucketSite, defaultsTo: ["location"] });
+  checkProvider(["provider"], provider);
+  checkLocation(["location"], provider, site);
+  const bucketSite = bucketSites[provider];
+  if (bucketSite) checkLocation(["bucket", "location"], provider, { ...bucketSite, defaultsTo: ["location"] });
 
   // Where off-site copies of the backups go: on gcp a second GCP location; elsewhere any store, named by
   // a Hetzner location, a GCP region or a country, judged with that provider's table.
@@ -83,7 +84,7 @@ export function residencyProblems(raw: unknown): Problem[] {
   }
 
   const dnsProvider = valueAt(raw, ["dns", "provider"]);
-  if (typeof dnsProvider === "string" && dnsProvider in LOCATION_TABLES) checkProvider(["dns", "provider"], dnsProvider as TableName);
+  if (typeof dnsProvider === "string" && locationTable(dnsProvider)) checkProvider(["dns", "provider"], dnsProvider);
 
   // Where the Terraform state (which holds secrets) is stored.
   const backend = valueAt(raw, ["state", "backend"]);
@@ -97,7 +98,7 @@ export function residencyProblems(raw: unknown): Problem[] {
 
 /** The table that names an off-site store's location: Hetzner's or GCP's when it is theirs, else a country (Docker's table). */
 function offsiteTable(value: string): TableName {
-  for (const table of ["hetzner", "gcp"] as const) if (LOCATION_TABLES[table].resolve(value)) return table;
+  for (const table of ["hetzner", "gcp"] as const) if (locationTable(table)!.resolve(value)) return table;
   return "docker";
 }
 

@@ -154,7 +154,7 @@ const gcpBackups = backups.extend({
   offsite: z.strictObject({ location: z.string() }).optional(),
 });
 
-const localState = z.strictObject({ backend: z.literal("local"), path: z.string().optional() });
+export const localState = z.strictObject({ backend: z.literal("local"), path: z.string().optional() });
 const s3State = z.strictObject({
   backend: z.literal("s3"),
   bucket: z.string().min(3),
@@ -192,7 +192,11 @@ const costAssumptions = z.strictObject({
 /** `false`: the environment has none of it (no server, container, variable or backup for it). */
 const orNone = <T extends z.ZodType>(part: T) => z.union([z.literal(false), part]);
 
-const common = {
+/**
+ * The fields every target's environment has (a target's schema is these, its `provider` literal, its own
+ * fields and its `state`): constructs/targets.ts, registerTarget.
+ */
+export const commonFields = {
   residency,
   /** Where the data lives: a Hetzner location, a GCP region, or the country of a Docker host. */
   location: z.string(),
@@ -214,7 +218,7 @@ const common = {
 
 export const dockerEnvironment = z.strictObject({
   provider: z.literal("docker"),
-  ...common,
+  ...commonFields,
   host: z.strictObject({
     /** Docker Engine endpoint: the local socket, or ssh://user@host for a remote engine (a VPS). */
     url: z.string().regex(/^(unix:\/\/\/\S+|ssh:\/\/[^\s@]+@[^\s]+|tcp:\/\/\S+)$/, "unix:///var/run/docker.sock or ssh://user@host"),
@@ -242,7 +246,7 @@ export const dockerEnvironment = z.strictObject({
 
 export const hetznerEnvironment = z.strictObject({
   provider: z.literal("hetzner"),
-  ...common,
+  ...commonFields,
   // Postgres runs on the data server, which (like every server) has a public IPv4 for ssh; Postgres listens on its private address only.
   database: orNone(database),
   /**
@@ -274,7 +278,7 @@ export const hetznerEnvironment = z.strictObject({
 
 export const gcpEnvironment = z.strictObject({
   provider: z.literal("gcp"),
-  ...common,
+  ...commonFields,
   service: service.extend({
     /** Cloud Run instances kept warm (0 scales to zero) and the ceiling; replicas is the default minimum. */
     maxInstances: wholeNumber(1, 1000).default(10),

@@ -8,12 +8,27 @@ export * from "./location";
 export * from "./policy";
 export { LOCATIONLESS_BACKENDS, LOCATIONLESS_PROVIDERS } from "./locationless";
 
-/** One location table per provider an environment can choose. A new provider adds its table here. */
+/** The location tables of the built-in targets. A target registered from outside brings its own (registerLocationTable). */
 export const LOCATION_TABLES = { hetzner, gcp, docker } as const satisfies Record<string, ProviderLocations>;
+
+const registered = new Map<string, ProviderLocations>();
+
+/** Adds a registered target's table (constructs/targets.ts, registerTarget): its locations and the Terraform providers it judges. */
+export function registerLocationTable(table: ProviderLocations): void {
+  if (locationTable(table.provider)) throw new Error(`a location table for provider "${table.provider}" exists already`);
+  registered.set(table.provider, table);
+}
+
+/** The table of an environment's `provider`, built in or registered. */
+export function locationTable(provider: string): ProviderLocations | undefined {
+  return Object.hasOwn(LOCATION_TABLES, provider) ? LOCATION_TABLES[provider as keyof typeof LOCATION_TABLES] : registered.get(provider);
+}
+
+const allTables = (): ProviderLocations[] => [...Object.values(LOCATION_TABLES), ...registered.values()];
 
 /** The table that judges a Terraform provider type (`hcloud`, `google`, ...), if any stores data somewhere. */
 export function tableForTerraformProvider(type: string): ProviderLocations | undefined {
-  return Object.values(LOCATION_TABLES).find((t) => t.terraformProviders.includes(type));
+  return allTables().find((t) => t.terraformProviders.includes(type));
 }
 
 /**
@@ -41,6 +56,6 @@ export function residencyOfBackend(type: string): ProviderLocations | { readonly
 
 /** The Terraform providers the residency policy knows, for messages: `hcloud, s3 (hetzner), ..., random (no locations)`. */
 export function knownTerraformProviders(): string {
-  const tables = Object.values(LOCATION_TABLES).map((t) => `${t.terraformProviders.join(", ")} (${t.provider})`);
+  const tables = allTables().map((t) => `${t.terraformProviders.join(", ")} (${t.provider})`);
   return [...tables, `${Object.keys(LOCATIONLESS_PROVIDERS).join(", ")} (no locations)`].join("; ");
 }

@@ -1,6 +1,7 @@
 "use strict";
-// Makes the cdktf CLI start and finish sooner (README "Performance", (2)). Run by npm after every install
-// (package.json "postinstall") and by scripts/setup.sh; a patched CLI is left as it is.
+// Makes the cdktf CLI start and finish sooner (README "Performance", (2)). Run by scripts/setup.sh after npm
+// installs (not as an install script, which the packed package would carry to every project installing it);
+// a patched CLI is left as it is.
 //
 // - Every `cdktf synth`, `plan` and `deploy` loaded what only `cdktf convert` and `cdktf get` use: the HCL
 //   converter (@cdktf/hcl2cdk → jsii-rosetta → the TypeScript compiler, prettier; ~0.8 s) and two Go
