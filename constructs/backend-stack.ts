@@ -14,7 +14,7 @@ export class BackendStack extends EnvironmentStack {
   constructor(scope: Construct, env: Environment) {
     const own = stacksOf(env).at(-1)!;
     super(scope, env, own.name, own.part);
-    this.backend = new PortableBackend(this, "app", {} as never, env); // "backend" is the state backend's id
+    this.backend = new PortableBackend(this, "app", { validated: env }); // "backend" is the state backend's id
   }
 }
 

@@ -84,16 +84,16 @@ export type BackupSettings<E extends EnvironmentParts> = NonNullable<E["backups"
 
 /** What the service part (the app, its workers and its release command) is given. */
 export interface ServiceDeps<Net, Bucket extends BucketEndpoint, Db extends DatabaseEndpoint, Cache extends CacheEndpoint> {
-  readonly net: Net;
+  readonly network: Net;
   readonly db?: Db;
   readonly bucket?: Bucket;
   readonly cache?: Cache;
   /** The variables the app, its workers and its release command receive. */
-  readonly app: AppEnvironment;
+  readonly variables: AppEnvironment;
 }
 
 export interface BackupDeps<Net, Bucket extends BucketEndpoint, Db extends DatabaseEndpoint> {
-  readonly net: Net;
+  readonly network: Net;
   readonly db: Db;
   /** The app's bucket, when the environment has one. */
   readonly bucket?: Bucket;
@@ -109,9 +109,9 @@ export interface BackendParts<
   Bucket extends BucketEndpoint = BucketEndpoint, Db extends DatabaseEndpoint = DatabaseEndpoint, Cache extends CacheEndpoint = CacheEndpoint,
 > {
   network(scope: Construct, env: E): Net;
-  database(scope: Construct, env: E, net: Net, settings: DatabaseSettings<E>): Db;
-  bucket(scope: Construct, env: E, net: Net, settings: BucketSettings<E>): Bucket;
-  cache(scope: Construct, env: E, net: Net, settings: CacheSettings<E>): Cache;
+  database(scope: Construct, env: E, network: Net, settings: DatabaseSettings<E>): Db;
+  bucket(scope: Construct, env: E, network: Net, settings: BucketSettings<E>): Bucket;
+  cache(scope: Construct, env: E, network: Net, settings: CacheSettings<E>): Cache;
   service(scope: Construct, env: E, deps: ServiceDeps<Net, Bucket, Db, Cache>): ServiceEndpoint;
   dns(scope: Construct, env: E, service: ServiceEndpoint): void;
   backups(scope: Construct, env: E, deps: BackupDeps<Net, Bucket, Db>, settings: BackupSettings<E>): Backups;

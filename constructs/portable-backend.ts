@@ -22,6 +22,11 @@ type WithoutState<T> = T extends unknown ? Omit<T, "state"> & { readonly state?:
  */
 export type PortableBackendProps = WithoutState<EnvironmentInput> & { readonly name?: string };
 
+/** An environment validated already (an environment file's, as BackendStack passes it), instead of props. */
+export interface ValidatedEnvironment {
+  readonly validated: Environment;
+}
+
 /**
  * The backend, the same on every target: network/firewall, database, bucket, cache, service (the app,
  * its workers and its release command), DNS and backups, built from its target's parts (targets.ts).
@@ -54,13 +59,10 @@ export class PortableBackend extends Construct {
   /** The stacks its target deploys before the one it is in (Hetzner's machines), which that stack depends on. */
   readonly stacksBefore: readonly EnvironmentStack[];
 
-  /**
-   * @param props what an environment file says; invalid props throw an EnvironmentError naming each field
-   * @param environment an environment already validated (an environment file's, by BackendStack): used instead of `props`
-   */
-  constructor(scope: Construct, id: string, props: PortableBackendProps, environment?: Environment) {
+  /** @param props what an environment file says (invalid props throw an EnvironmentError naming each field), or an environment validated already */
+  constructor(scope: Construct, id: string, props: PortableBackendProps | ValidatedEnvironment) {
     super(scope, id);
-    const env = environment ?? validateProps(this, props);
+    const env = "validated" in props ? props.validated : validateProps(this, props);
     this.environment = env;
     const stack = TerraformStack.of(this);
     const ownStack = stack instanceof EnvironmentStack && stack.environment === env;
@@ -77,18 +79,18 @@ export class PortableBackend extends Construct {
     this.node.addValidation({ validate: () => duplicateProviders(stack) });
 
     const parts = target.parts as BackendParts<Environment, unknown>;
-    const net = parts.network(this, env);
-    const db = env.database === false ? undefined : parts.database(this, env, net, env.database);
-    const bucket = env.bucket === false ? undefined : parts.bucket(this, env, net, env.bucket);
-    const cache = env.cache === undefined ? undefined : parts.cache(this, env, net, env.cache);
-    const app = appEnvironment(this, env, { db, bucket, cache });
-    const service = parts.service(this, env, { net, db, bucket, cache, app });
+    const network = parts.network(this, env);
+    const db = env.database === false ? undefined : parts.database(this, env, network, env.database);
+    const bucket = env.bucket === false ? undefined : parts.bucket(this, env, network, env.bucket);
+    const cache = env.cache === undefined ? undefined : parts.cache(this, env, network, env.cache);
+    const variables = appEnvironment(this, env, { db, bucket, cache });
+    const service = parts.service(this, env, { network, db, bucket, cache, variables });
     parts.dns(this, env, service);
     let backupLocation = `none: ${env.file} has no database (database: false)`;
     if (db) {
       // The schema requires backups with a database; a caller building an Environment by hand may not have.
       if (!env.backups) throw new Error(`${env.file}: backups is required with a database`);
-      backupLocation = parts.backups(this, env, { net, db, bucket }, env.backups).location;
+      backupLocation = parts.backups(this, env, { network, db, bucket }, env.backups).location;
     }
     this.serviceUrl = service.url;
     this.database = db;

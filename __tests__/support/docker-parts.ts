@@ -1,16 +1,15 @@
 import { TerraformStack } from "cdktf";
 import { DockerNetworks } from "../../constructs/docker/network";
 import { ENVIRONMENT_LABEL, ROLE_LABEL } from "../../constructs/docker/names";
-import { bareStack } from "./gcp-parts";
-import { resourcesOf } from "./synthesized";
+import { bareStack, resourcesOf } from "./synthesized";
 
 /** The environment the Docker parts' tests name things after. */
 export const ENV = "shop";
 
 /** A bare stack with the environment's two networks, which every Docker part is wired to. */
-export function networkStack(): { stack: TerraformStack; net: DockerNetworks } {
+export function networkStack(): { stack: TerraformStack; network: DockerNetworks } {
   const stack = bareStack();
-  return { stack, net: new DockerNetworks(stack, "network", { environment: ENV }) };
+  return { stack, network: new DockerNetworks(stack, "network", { name: ENV }) };
 }
 
 /** The synthesized containers, by construct id. */

@@ -3,29 +3,36 @@ import { Zone } from "../../.gen/providers/hcloud/zone";
 import { ZoneRrset } from "../../.gen/providers/hcloud/zone-rrset";
 import { Environment } from "../../lib/environment";
 import { ServiceEndpoint } from "../parts";
+import { DnsRecordName } from "./record";
 
-export interface HetznerDnsRecordsProps {
-  /** The zone, e.g. acme.de. */
-  readonly zone: string;
-  /** The record's name inside the zone, e.g. api, or "@" for the zone's apex. */
-  readonly record: string;
+export interface HetznerDnsRecordsProps extends DnsRecordName {
   /**
    * True: the zone is created here, and owned (destroying this deletes it). False: the zone exists
-   * (another stack's, or made by hand) and only the records are managed here. @default true
+   * (another stack's, or made by hand) and only the records are managed here.
+   * @default true
    */
   readonly createZone?: boolean;
-  /** The addresses of the A record. @default [] (no A record) */
+  /**
+   * The addresses of the A record.
+   * @default none: no A record
+   */
   readonly publicIpv4?: readonly string[];
-  /** The addresses of the AAAA record. @default [] (no AAAA record) */
+  /**
+   * The addresses of the AAAA record.
+   * @default none: no AAAA record
+   */
   readonly publicIpv6?: readonly string[];
-  /** Deletion protection of the zone, and change protection of the records. @default true */
+  /**
+   * Deletion protection of the zone, and change protection of the records.
+   * @default true
+   */
   readonly protect?: boolean;
-  /** Labels of the zone. @default {} */
-  readonly labels?: Record<string, string>;
+  /**
+   * Labels of the zone.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
-
-/** The name the records give the service: the zone's apex, or the record inside it. */
-export const fqdn = (dns: Pick<HetznerDnsRecordsProps, "zone" | "record">) => dns.record === "@" ? dns.zone : `${dns.record}.${dns.zone}`;
 
 /** What an environment's `dns` asks for: its records, pointing at the service's public addresses. */
 export function hetznerDnsRecordsProps(env: Environment, service: Pick<ServiceEndpoint, "publicIpv4" | "publicIpv6">): HetznerDnsRecordsProps {

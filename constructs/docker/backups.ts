@@ -15,11 +15,17 @@ export interface BackupStore {
   readonly clientEnv: readonly string[];
   /** Off the host (Object Storage): reached over the internet. */
   readonly remote: boolean;
-  /** What must exist before the sidecar starts (the Docker object store). */
+  /** What must exist before the sidecar starts (the object store of DockerBuckets). */
   readonly after: readonly ITerraformDependable[];
-  /** Said with the backup location, e.g. the endpoint. */
+  /**
+   * Said with the backup location, e.g. the endpoint.
+   * @default none: the bucket alone
+   */
   readonly where?: string;
-  /** The app's bucket on the same store, whose objects go off-site with the dumps. */
+  /**
+   * The app's bucket on the same store, whose objects go off-site with the dumps.
+   * @default none: the dumps alone
+   */
   readonly dataBucket?: string;
 }
 
@@ -34,8 +40,15 @@ export interface OffsiteStore {
 
 /** What the sidecar encrypts with, and where it copies to, beyond the backup bucket. */
 export interface BackupProtection {
-  /** Reference to the key every dump and off-site copy is encrypted with (rclone crypt). */
+  /**
+   * Reference to the key every dump and off-site copy is encrypted with (rclone crypt).
+   * @default none: plain dumps
+   */
   readonly encryptionKey?: string;
+  /**
+   * Where every dump and the data bucket's objects are copied to.
+   * @default none: no off-site copy
+   */
   readonly offsite?: OffsiteStore;
 }
 
@@ -69,12 +82,12 @@ const INTERVAL_SECONDS = { hourly: 3600, daily: 86_400, weekly: 604_800 } as con
 const PREFIX = "backups";
 
 export interface DockerBackupsProps {
-  /** The environment's name: the sidecar is `<environment>-backup`, labelled with it. */
-  readonly environment: string;
+  /** Prefix of the sidecar's name (`<name>-backup`), and its ENVIRONMENT_LABEL: the environment's name. */
+  readonly name: string;
   /** The backup image (`images.backup`, images/backup). */
   readonly image: string;
-  /** The sidecar joins the internal network, and the edge one to reach a store off the host. */
-  readonly net: DockerNetworks;
+  /** The environment's networks (DockerNetworks): the sidecar joins the internal one, and the edge one to reach a store off the host. */
+  readonly network: DockerNetworks;
   /** The database it dumps. */
   readonly db: DatabaseEndpoint;
   /** Where the dumps go. */
@@ -106,17 +119,17 @@ export class DockerBackups extends Construct implements Backups {
 
   constructor(scope: Construct, id: string, props: DockerBackupsProps) {
     super(scope, id);
-    const { environment, net, db, store, protection: { encryptionKey, offsite } = {}, retentionDays, schedule = "daily" } = props;
+    const { name, network, db, store, protection: { encryptionKey, offsite } = {}, retentionDays, schedule = "daily" } = props;
     const copy = offsite ? `; off-site: s3://${offsite.bucket}/ (${offsite.endpoint})` : "";
     this.location = `s3://${store.bucket}/${PREFIX}/${store.where ? ` (${store.where})` : ""}${copy}`;
     serviceContainer(this, "container", {
-      environment,
-      name: dockerNames(environment).backup,
+      environment: name,
+      name: dockerNames(name).backup,
       image: dockerImage(this, "image", props.image).imageId,
       alias: "backup",
       role: "backup",
       // A store elsewhere (Object Storage, the off-site one) is reached through the edge network, the internal one has no way out.
-      networks: store.remote || offsite ? [net.internal, net.edge] : [net.internal],
+      networks: store.remote || offsite ? [network.internal, network.edge] : [network.internal],
       command: ["schedule"],
       env: [
         `PGHOST=${db.host}`, `PGPORT=${db.port}`, `PGUSER=${db.user}`, `PGPASSWORD=${db.password}`, `PGDATABASE=${db.database}`,

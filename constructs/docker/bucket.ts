@@ -12,23 +12,23 @@ const PORT = 7070;
 /** S3 signing region; the data is wherever the Docker host is. */
 const REGION = "us-east-1";
 
-export interface DockerObjectStoreProps extends DataPartProps {
+export interface DockerBucketsProps extends DataPartProps {
   /**
-   * Whether it holds the app's bucket, `<environment>-data` (the environment has a `bucket`).
+   * Whether it holds the app's bucket, `<name>-data` (the environment has a `bucket`).
    * @default true
    */
   readonly dataBucket?: boolean;
   /**
-   * Whether it holds the dumps' bucket, `<environment>-backups` (the environment has a database).
+   * Whether it holds the dumps' bucket, `<name>-backups` (the environment has a database).
    * @default true
    */
   readonly backupBucket?: boolean;
 }
 
 /**
- * An S3-compatible object store on the internal network, holding the environment's buckets: the app's
- * (`bucket`) and the database dumps' (with a database). One per environment, made when a part first
- * asks for it.
+ * The environment's buckets: the app's (`bucket`) and the database dumps' (with a database), in an
+ * S3-compatible object store of their own on the internal network. One per environment, made when a
+ * part first asks for it.
  *
  * The store is VersityGW (Apache-2.0, actively maintained, one static Go binary serving S3 over a
  * plain directory). Its buckets are created by the containers that use them, with the backup image's S3
@@ -37,7 +37,7 @@ export interface DockerObjectStoreProps extends DataPartProps {
  * `destroy` would either fail on a non-empty bucket or delete the data. Destroying the environment
  * removes the store's container and keeps the buckets (with `protect`).
  */
-export class DockerObjectStore extends Construct implements S3Access {
+export class DockerBuckets extends Construct implements S3Access {
   readonly endpoint = `http://objectstore:${PORT}`;
   readonly region = REGION;
   readonly accessKeyId: string;
@@ -49,30 +49,30 @@ export class DockerObjectStore extends Construct implements S3Access {
   /** The store's container, created once it answers. */
   readonly container: Container;
 
-  /** The environment's store in `scope` (the backend), made on first use. */
-  static of(scope: Construct, props: DockerObjectStoreProps): DockerObjectStore {
+  /** The environment's buckets in `scope` (the backend), made on first use. */
+  static of(scope: Construct, props: DockerBucketsProps): DockerBuckets {
     const existing = scope.node.tryFindChild("bucket");
-    return existing instanceof DockerObjectStore ? existing : new DockerObjectStore(scope, "bucket", props);
+    return existing instanceof DockerBuckets ? existing : new DockerBuckets(scope, "bucket", props);
   }
 
-  private constructor(scope: Construct, id: string, props: DockerObjectStoreProps) {
+  private constructor(scope: Construct, id: string, props: DockerBucketsProps) {
     super(scope, id);
-    const { environment } = props;
-    const names = dockerNames(environment);
+    const { name } = props;
+    const names = dockerNames(name);
     if (props.dataBucket ?? true) this.dataBucket = names.dataBucket;
     if (props.backupBucket ?? true) this.backupBucket = names.backupBucket;
     this.accessKeyId = new Password(this, "access-key", { length: 20, special: false, lower: false }).result;
     this.secretAccessKey = new Password(this, "secret-key", { length: 40, special: false }).result;
 
     this.container = serviceContainer(this, "container", {
-      environment,
+      environment: name,
       name: names.objectStore,
       image: dockerImage(this, "image", props.image).imageId,
       alias: "objectstore",
       role: "objectstore",
-      networks: [props.net.internal],
+      networks: [props.network.internal],
       env: [`ROOT_ACCESS_KEY=${this.accessKeyId}`, `ROOT_SECRET_KEY=${this.secretAccessKey}`, `VGW_REGION=${this.region}`],
-      volumes: [{ volumeName: dataVolume(this, "data", { name: names.objectStoreVolume, environment, protect: props.protect }), containerPath: "/data" }],
+      volumes: [{ volumeName: dataVolume(this, "data", { name: names.objectStoreVolume, environment: name, protect: props.protect }), containerPath: "/data" }],
       healthcheck: healthcheck(["CMD", "/usr/local/bin/httpcheck", `http://127.0.0.1:${PORT}/health`]),
     });
   }

@@ -10,7 +10,7 @@ import { dataVolume } from "./volume";
 
 const PORT = 6379;
 
-/** The Redis image (`images.cache`) and where it runs; its volume is `<environment>-cachedata`. */
+/** The Redis image (`images.cache`) and where it runs; its volume is `<name>-cachedata`. */
 export interface DockerCacheProps extends DataPartProps, DataServiceOptions {}
 
 /**
@@ -26,22 +26,22 @@ export class DockerCache extends Construct implements CacheEndpoint {
 
   constructor(scope: Construct, id: string, props: DockerCacheProps) {
     super(scope, id);
-    const { environment, net, publishOn } = props;
+    const { name, network, publishOn } = props;
     this.host = publishOn ?? "cache";
-    const names = dockerNames(environment);
+    const names = dockerNames(name);
     // Letters and digits only, so it is safe inside REDIS_URL.
     this.password = new Password(this, "password", { length: 32, special: false }).result;
     this.container = serviceContainer(this, "container", {
-      environment,
+      environment: name,
       name: names.cache,
       image: dockerImage(this, "image", props.image).imageId,
       alias: "cache",
       role: "cache",
       // Docker publishes no port of a container on internal networks only: the edge network carries it.
-      networks: publishOn ? [net.internal, net.edge] : [net.internal],
+      networks: publishOn ? [network.internal, network.edge] : [network.internal],
       ports: publishOn ? [{ internal: PORT, external: PORT, ip: publishOn }] : undefined,
       env: [`REDIS_PASSWORD=${this.password}`],
-      volumes: [{ volumeName: props.volume ?? dataVolume(this, "data", { name: names.cacheVolume, environment, protect: props.protect }), containerPath: "/data" }],
+      volumes: [{ volumeName: props.volume ?? dataVolume(this, "data", { name: names.cacheVolume, environment: name, protect: props.protect }), containerPath: "/data" }],
       healthcheck: healthcheck(["CMD", "redis-health"]),
     });
   }

@@ -1,12 +1,13 @@
 import { Construct } from "constructs";
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { dockerLabels } from "./names";
+import { dockerLabels, EnvironmentLabel } from "./names";
 
-/** What a container is labelled with (dockerLabels). */
-export interface ContainerLabels {
-  /** The environment's name (its ENVIRONMENT_LABEL). */
-  readonly environment: string;
+/**
+ * What a container is labelled with (dockerLabels). Named as the labels are: `name` is the container's
+ * own (ContainerConfig's).
+ */
+export interface ContainerLabels extends EnvironmentLabel {
   /** What the container is for (its ROLE_LABEL). */
   readonly role: string;
 }
@@ -14,7 +15,10 @@ export interface ContainerLabels {
 export interface ServiceContainerProps extends Omit<ContainerConfig, "networksAdvanced" | "labels">, ContainerLabels {
   /** Networks to join. */
   readonly networks: readonly Network[];
-  /** The name others reach this container by on each network. Default: its container name only. */
+  /**
+   * The name others reach this container by on each network.
+   * @default none: its container name only
+   */
   readonly alias?: string;
 }
 

@@ -12,14 +12,14 @@ const PORT = 5432;
 
 /** What a part holding data (Postgres, Redis, the object store) is given. */
 export interface DataPartProps {
-  /** The environment's name: its container's and volume's names start with it, and it labels them. */
-  readonly environment: string;
-  /** The image the container runs. */
+  /** Prefix of its container's and volume's names (dockerNames), and their ENVIRONMENT_LABEL: the environment's name. */
+  readonly name: string;
+  /** The image the container runs (`images.postgres`, `images.cache`, `images.objectStore`). */
   readonly image: string;
-  /** The environment's networks; a data part joins the internal one. */
-  readonly net: DockerNetworks;
+  /** The environment's networks (DockerNetworks); a data part joins the internal one. */
+  readonly network: DockerNetworks;
   /**
-   * Keep the data on destroy: the volume is left to Docker, not managed by Terraform (see dataVolume).
+   * Keep the data when the stack is destroyed: the volume is left to Docker, not managed by Terraform (see dataVolume).
    * @default true
    */
   readonly protect?: boolean;
@@ -41,7 +41,7 @@ export interface DataServiceOptions {
 }
 
 export interface DockerDatabaseProps extends DataPartProps, DataServiceOptions {
-  /** The Postgres major, which must be the image's (`database.postgres`): each major has its own data volume. */
+  /** The Postgres major (`database.postgres`), which must be the image's: each major has its own data volume. */
   readonly postgres: number;
 }
 
@@ -66,22 +66,22 @@ export class DockerDatabase extends Construct implements DatabaseEndpoint {
 
   constructor(scope: Construct, id: string, props: DockerDatabaseProps) {
     super(scope, id);
-    const { environment, net, publishOn } = props;
-    const names = dockerNames(environment);
+    const { name, network, publishOn } = props;
+    const names = dockerNames(name);
     this.host = publishOn ?? "postgres";
     // Generated at apply time; letters and digits only so it is safe inside a connection URL.
     this.password = new Password(this, "password", { length: 32, special: false }).result;
     const image = dockerImage(this, "image", props.image);
     this.major = props.postgres;
-    this.volume = props.volume ?? dataVolume(this, "data", { name: names.postgresVolume(this.major), environment, protect: props.protect });
+    this.volume = props.volume ?? dataVolume(this, "data", { name: names.postgresVolume(this.major), environment: name, protect: props.protect });
     this.container = serviceContainer(this, "container", {
-      environment,
+      environment: name,
       name: names.postgres,
       image: image.imageId,
       alias: "postgres",
       role: "postgres",
       // Docker publishes no port of a container on internal networks only: the edge network carries it.
-      networks: publishOn ? [net.internal, net.edge] : [net.internal],
+      networks: publishOn ? [network.internal, network.edge] : [network.internal],
       ports: publishOn ? [{ internal: PORT, external: PORT, ip: publishOn }] : undefined,
       env: [`POSTGRES_USER=${this.user}`, `POSTGRES_DB=${this.database}`, `POSTGRES_PASSWORD=${this.password}`],
       volumes: [{ volumeName: this.volume, containerPath: "/var/lib/postgresql/data" }],

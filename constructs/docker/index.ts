@@ -5,7 +5,7 @@ import { DockerEnvironment, HetznerEnvironment, hostBackups } from "../../lib/en
 import { BackendParts, BackupSettings, BucketEndpoint, DatabaseSettings } from "../parts";
 import { HetznerDnsRecords, hetznerDnsRecordsProps } from "../dns/hetzner-dns";
 import { backupProtection, DockerBackups, DockerBackupsProps } from "./backups";
-import { DockerObjectStore } from "./bucket";
+import { DockerBuckets } from "./bucket";
 import { DockerCache, DockerCacheProps } from "./cache";
 import { DockerDatabase, DockerDatabaseProps } from "./database";
 import { sshOptions } from "./host";
@@ -33,67 +33,67 @@ export function dockerProviders(scope: Construct, env: DockerEnvironment): void 
  */
 export type ContainerEnvironment = DockerEnvironment | HetznerEnvironment;
 
-export function databaseProps(env: ContainerEnvironment, net: DockerNetworks, settings: DatabaseSettings<ContainerEnvironment>): DockerDatabaseProps {
-  return { environment: env.name, image: env.images.postgres, postgres: settings.postgres, net, protect: env.protect };
+export function databaseProps(env: ContainerEnvironment, network: DockerNetworks, settings: DatabaseSettings<ContainerEnvironment>): DockerDatabaseProps {
+  return { name: env.name, image: env.images.postgres, postgres: settings.postgres, network, protect: env.protect };
 }
 
-export function cacheProps(env: ContainerEnvironment, net: DockerNetworks): DockerCacheProps {
+export function cacheProps(env: ContainerEnvironment, network: DockerNetworks): DockerCacheProps {
   if (!env.images.cache) throw new Error(`${env.file}: images.cache is required with a cache`); // checked at load
-  return { environment: env.name, image: env.images.cache, net, protect: env.protect };
+  return { name: env.name, image: env.images.cache, network, protect: env.protect };
 }
 
 export function probeProps(env: ContainerEnvironment): DockerProbeProps {
-  return { environment: env.name, image: env.images.proxy };
+  return { name: env.name, image: env.images.proxy };
 }
 
 /** The release of the app's image, with what it is wired to (`deps`). */
-export function releaseProps(env: ContainerEnvironment, deps: Pick<DockerReleaseProps, "app" | "networks" | "ready" | "data">): DockerReleaseProps {
+export function releaseProps(env: ContainerEnvironment, deps: Pick<DockerReleaseProps, "variables" | "networks" | "ready" | "data">): DockerReleaseProps {
   const command = env.service.release?.command;
   return {
-    environment: env.name, image: env.service.image, toolsImage: env.images.backup, ...deps,
+    name: env.name, image: env.service.image, toolsImage: env.images.backup, ...deps,
     releaseCommand: command && { command, declaredIn: env.file },
   };
 }
 
 /** The replicas and their proxy, but for where they run (networks, site, how many on this engine). */
-export function serviceProps(env: ContainerEnvironment): Pick<DockerServiceProps, "environment" | "proxyImage" | "healthPath" | "command" | "startTimeoutSeconds" | "protect"> {
+export function serviceProps(env: ContainerEnvironment): Pick<DockerServiceProps, "name" | "proxyImage" | "healthPath" | "command" | "startTimeoutSeconds" | "protect"> {
   const { healthPath, command, startTimeoutSeconds } = env.service;
-  return { environment: env.name, proxyImage: env.images.proxy, healthPath, command, startTimeoutSeconds, protect: env.protect };
+  return { name: env.name, proxyImage: env.images.proxy, healthPath, command, startTimeoutSeconds, protect: env.protect };
 }
 
 /** The sidecar's image and schedule, but for what it dumps and where to. */
-export function backupsProps(env: ContainerEnvironment, settings: BackupSettings<ContainerEnvironment>): Pick<DockerBackupsProps, "environment" | "image" | "retentionDays" | "schedule"> {
-  return { environment: env.name, image: env.images.backup, retentionDays: settings.retentionDays, schedule: settings.schedule };
+export function backupsProps(env: ContainerEnvironment, settings: BackupSettings<ContainerEnvironment>): Pick<DockerBackupsProps, "name" | "image" | "retentionDays" | "schedule"> {
+  return { name: env.name, image: env.images.backup, retentionDays: settings.retentionDays, schedule: settings.schedule };
 }
 
-/** The environment's object store (made by whichever part asks first: the bucket or the backups). */
-const objectStore = (scope: Construct, env: DockerEnvironment, net: DockerNetworks) => DockerObjectStore.of(scope, {
-  environment: env.name, image: env.images.objectStore, net, protect: env.protect, dataBucket: env.bucket !== false, backupBucket: env.database !== false,
+/** The environment's buckets (made by whichever part asks first: the bucket or the backups). */
+const buckets = (scope: Construct, env: DockerEnvironment, network: DockerNetworks) => DockerBuckets.of(scope, {
+  name: env.name, image: env.images.objectStore, network, protect: env.protect, dataBucket: env.bucket !== false, backupBucket: env.database !== false,
 });
 
 export const dockerParts: BackendParts<DockerEnvironment, DockerNetworks, BucketEndpoint, DockerDatabase, DockerCache> = {
-  network: (scope, env) => new DockerNetworks(scope, "network", { environment: env.name }),
-  database: (scope, env, net, settings) => new DockerDatabase(scope, "database", databaseProps(env, net, settings)),
-  bucket: (scope, env, net) => objectStore(scope, env, net).bucket(),
-  cache: (scope, env, net) => new DockerCache(scope, "cache", cacheProps(env, net)),
-  service: (scope, env, { net, db, bucket, cache, app }) => {
+  network: (scope, env) => new DockerNetworks(scope, "network", { name: env.name }),
+  database: (scope, env, network, settings) => new DockerDatabase(scope, "database", databaseProps(env, network, settings)),
+  bucket: (scope, env, network) => buckets(scope, env, network).bucket(),
+  cache: (scope, env, network) => new DockerCache(scope, "cache", cacheProps(env, network)),
+  service: (scope, env, { network, db, bucket, cache, variables }) => {
     // The app's containers start once what they use answers: the database, its bucket, the cache.
     const ready = readyChecks({ db, bucket, cache });
     const probe = new DockerProbe(scope, "probe", probeProps(env));
-    const release = new DockerRelease(scope, "release", releaseProps(env, { app, networks: [net.internal, net.edge], ready, data: db?.volume }));
-    new DockerWorkers(scope, "workers", { environment: env.name, release, workers: env.workers });
-    return new DockerService(scope, "service", { ...serviceProps(env), net, release, probe, site: env.host, replicas: env.service.replicas });
+    const release = new DockerRelease(scope, "release", releaseProps(env, { variables, networks: [network.internal, network.edge], ready, data: db?.volume }));
+    new DockerWorkers(scope, "workers", { name: env.name, release, workers: env.workers });
+    return new DockerService(scope, "service", { ...serviceProps(env), network, release, probe, site: env.host, replicas: env.service.replicas });
   },
   dns: (scope, env, service) => {
     if (!env.dns) return; // `local` has no records
     if (env.dns.provider !== "hetzner") throw new Error(`${env.file}: dns.provider "${env.dns.provider}" is not supported by the docker target yet (use hetzner)`);
     new HetznerDnsRecords(scope, "dns", hetznerDnsRecordsProps(env, service));
   },
-  backups: (scope, env, { net, db }, settings) => {
-    const store = objectStore(scope, env, net);
+  backups: (scope, env, { network, db }, settings) => {
+    const store = buckets(scope, env, network);
     if (!store.backupBucket) throw new Error("the object store has no backup bucket: the environment has no database");
     return new DockerBackups(scope, "backups", {
-      ...backupsProps(env, settings), net, db,
+      ...backupsProps(env, settings), network, db,
       store: { bucket: store.backupBucket, clientEnv: store.clientEnv(), remote: false, after: [store.container], dataBucket: store.dataBucket },
       protection: backupProtection(scope, { file: env.file, ...hostBackups(env) }),
     });

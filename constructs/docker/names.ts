@@ -37,6 +37,15 @@ export const ENVIRONMENT_LABEL = "io.portable-backend.environment";
 /** What a container is for: app, worker, release, proxy, postgres, … (the app's have release ids in their names). */
 export const ROLE_LABEL = "io.portable-backend.role";
 
+/**
+ * The environment a Docker object belongs to, as its ENVIRONMENT_LABEL says: in the props of a container
+ * or a volume, whose `name` is the object's own.
+ */
+export interface EnvironmentLabel {
+  /** The environment's name, the value of its ENVIRONMENT_LABEL. */
+  readonly environment: string;
+}
+
 export function dockerLabels(environment: string, role?: string) {
   return [{ label: ENVIRONMENT_LABEL, value: environment }, ...(role ? [{ label: ROLE_LABEL, value: role }] : [])];
 }

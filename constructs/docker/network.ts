@@ -3,8 +3,8 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { dockerLabels, dockerNames } from "./names";
 
 export interface DockerNetworksProps {
-  /** The environment's name: the networks are `<environment>-internal` and `<environment>-edge`, labelled with it. */
-  readonly environment: string;
+  /** Prefix of the networks' names (`<name>-internal`, `<name>-edge`), and their ENVIRONMENT_LABEL: the environment's name. */
+  readonly name: string;
 }
 
 /**
@@ -18,8 +18,8 @@ export class DockerNetworks extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerNetworksProps) {
     super(scope, id);
-    const names = dockerNames(props.environment);
-    const labels = dockerLabels(props.environment);
+    const names = dockerNames(props.name);
+    const labels = dockerLabels(props.name);
     this.internal = new Network(this, "internal", { name: names.internalNetwork, internal: true, labels });
     this.edge = new Network(this, "edge", { name: names.edgeNetwork, labels });
   }

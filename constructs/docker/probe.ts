@@ -10,8 +10,8 @@ import { dockerLabels, dockerNames } from "./names";
 const MOUNT = "/opt/portable-backend/probe";
 
 export interface DockerProbeProps {
-  /** The environment's name: the probe's volume is `<environment>-probe`. */
-  readonly environment: string;
+  /** Prefix of the probe's volume's and installer's names (`<name>-probe`, `<name>-probe-install-<image>`), and their ENVIRONMENT_LABEL: the environment's name. */
+  readonly name: string;
   /** The image the probe is installed from: the proxy's (`images.proxy`), which ships images/httpcheck. */
   readonly image: string;
 }
@@ -30,15 +30,15 @@ export class DockerProbe extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerProbeProps) {
     super(scope, id);
-    const { environment } = props;
+    const { name } = props;
     // Not data: always managed, and removed with the environment.
-    this.volume = new Volume(this, "volume", { name: dockerNames(environment).probeVolume, labels: dockerLabels(environment) }).name;
+    this.volume = new Volume(this, "volume", { name: dockerNames(name).probeVolume, labels: dockerLabels(name) }).name;
     const image = dockerImage(this, "image", props.image).imageId;
     this.installed = oneShotContainer(this, "install", {
-      environment,
+      environment: name,
       // Named by its image: the app's containers depend on it, which makes Terraform replace it create
       // before destroy, and a new proxy image is what replaces it.
-      name: `${environment}-probe-install-${Fn.substr(image, 7, 12)}`,
+      name: `${name}-probe-install-${Fn.substr(image, 7, 12)}`,
       image,
       entrypoint: ["/usr/bin/httpcheck", "-install", MOUNT],
       user: "0:0", // a new volume belongs to root

@@ -34,14 +34,14 @@ export interface ReleaseCommand {
 }
 
 export interface DockerReleaseProps {
-  /** The environment's name: the release's containers are named after it and labelled with it. */
-  readonly environment: string;
+  /** Prefix of its containers' names (`<name>-release-<release id>`, ...), and their ENVIRONMENT_LABEL: the environment's name. */
+  readonly name: string;
   /** The app's image (`service.image`). */
   readonly image: string;
   /** The image whose `ready` command checks `ready`: the backup image (`images.backup`); not pulled when `ready` is empty. */
   readonly toolsImage: string;
-  /** The variables the release command, the replicas and the workers receive (PORT only the replicas). */
-  readonly app: AppEnvironment;
+  /** The variables the release command, the replicas and the workers receive (app-environment.ts; PORT only the replicas). */
+  readonly variables: AppEnvironment;
   /** The networks the app's containers join: the internal one (database, store, cache) and the edge (proxy, outbound). */
   readonly networks: readonly Network[];
   /**
@@ -53,10 +53,11 @@ export interface DockerReleaseProps {
   /**
    * Where the app's data is (the Postgres volume). Another one, an empty database of a new major, is a new
    * release: its release command (the app's migrations) runs on it before the app is started against it.
+   * @default none: a release without data of its own
    */
   readonly data?: string;
   /**
-   * Run to completion once per release, before any of its other containers start (migrations).
+   * Run to completion once per release (`service.release`), before any of its other containers start (migrations).
    * @default none: the release's containers start once `ready` answers
    */
   readonly releaseCommand?: ReleaseCommand;
@@ -89,10 +90,9 @@ export class DockerRelease extends Construct {
 
   constructor(scope: Construct, id: string, private readonly props: DockerReleaseProps) {
     super(scope, id);
-    const { environment } = props;
-    const names = dockerNames(environment);
+    const names = dockerNames(props.name);
     this.imageId = dockerImage(this, "image", props.image).imageId;
-    this.port = props.app.port;
+    this.port = props.variables.port;
     this.networks = props.networks;
     // A new id when anything a container of the release is made from changes (secrets included: the
     // keepers are in the state, which holds them anyway, and plans show them as sensitive).
@@ -104,7 +104,7 @@ export class DockerRelease extends Construct {
     this.first = [];
     if (props.ready.length > 0) {
       this.first.push(oneShotContainer(this, "ready", {
-        environment,
+        environment: props.name,
         name: this.name(names.ready),
         image: dockerImage(this, "tools-image", props.toolsImage).imageId,
         entrypoint: ["ready"],
@@ -120,13 +120,13 @@ export class DockerRelease extends Construct {
       const config = {
         image: this.imageId,
         command: [...release.command],
-        env: envLines(props.app, { port: false }),
+        env: envLines(props.variables, { port: false }),
         networksAdvanced: props.networks.map((n) => ({ name: n.name })),
       };
       this.configs.push(config);
       const command: Container = oneShotContainer(this, "command", {
         ...config,
-        environment,
+        environment: props.name,
         name: this.name(names.release),
         role: "release",
         failure: `The release command (${JSON.stringify(release.command)} from ${release.declaredIn}) failed, so the new version was not started and the previous one keeps serving`,
@@ -145,11 +145,11 @@ export class DockerRelease extends Construct {
    */
   container(scope: Construct, id: string, props: Omit<ServiceContainerProps, "environment" | "image" | "env" | "networks"> & { readonly port: boolean; readonly networks?: readonly Network[] }): Container {
     const { port, name, dependsOn = [], networks = this.networks, ...rest } = props;
-    const config = { ...rest, image: this.imageIn(scope), env: envLines(this.props.app, { port }) };
+    const config = { ...rest, image: this.imageIn(scope), env: envLines(this.props.variables, { port }) };
     this.configs.push({ ...config, networks: networks.map((n) => n.name) });
     return serviceContainer(scope, id, {
       ...config,
-      environment: this.props.environment,
+      environment: this.props.name,
       networks,
       name: this.name(name),
       dependsOn: [...this.first, ...dependsOn],

@@ -13,18 +13,29 @@ const CADDYFILE = "/etc/caddy/Caddyfile";
 
 /** Where the proxy listens: on which address and ports, for which domain (automatic HTTPS), at which public address. */
 export interface DockerSite {
+  /** The host's address the proxy's ports are published on (`host.bindAddress`; 0.0.0.0: every address). */
   readonly bindAddress: string;
+  /** The host's port for HTTP (`host.httpPort`). */
   readonly httpPort: number;
+  /** The host's port for HTTPS, with a `domain` (`host.httpsPort`). */
   readonly httpsPort: number;
+  /**
+   * The name users reach the service at: the proxy gets its certificate (automatic HTTPS).
+   * @default none: plain HTTP, automatic HTTPS off
+   */
   readonly domain?: string;
+  /**
+   * The host's public IPv4, which DNS records point at (the service's `publicIpv4`).
+   * @default none
+   */
   readonly publicIpv4?: string;
 }
 
 export interface DockerServiceProps {
-  /** The environment's name: replica n is `<environment>-app-<n>-<release id>`, the proxy `<environment>-proxy`. */
-  readonly environment: string;
-  /** The replicas join both networks; the proxy, the edge one. */
-  readonly net: DockerNetworks;
+  /** Prefix of its containers' and volume's names (replica n is `<name>-app-<n>-<release id>`, the proxy `<name>-proxy`), and their ENVIRONMENT_LABEL: the environment's name. */
+  readonly name: string;
+  /** The environment's networks (DockerNetworks): the replicas join both; the proxy, the edge one. */
+  readonly network: DockerNetworks;
   /** The release the replicas are containers of (its image, environment and port). */
   readonly release: DockerRelease;
   /** The health check the replicas run (on this engine). */
@@ -56,7 +67,7 @@ export interface DockerServiceProps {
    */
   readonly firstReplica?: number;
   /**
-   * Keep the proxy's data (its certificates, its table of replicas) on destroy (see dataVolume).
+   * Keep the proxy's data (its certificates, its table of replicas) when the stack is destroyed (see dataVolume).
    * @default true
    */
   readonly protect?: boolean;
@@ -81,8 +92,8 @@ export class DockerService extends Construct implements ServiceEndpoint {
 
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
-    const { environment, net, release, probe, site, healthPath } = props;
-    const names = dockerNames(environment);
+    const { name, network, release, probe, site, healthPath } = props;
+    const names = dockerNames(name);
     const port = release.port;
     const command = props.command && [...props.command];
     const replicas = props.replicas ?? 1;
@@ -90,7 +101,7 @@ export class DockerService extends Construct implements ServiceEndpoint {
     const first = props.firstReplica ?? 1;
     const apps = Array.from({ length: replicas }, (_, i) => release.container(this, `app-${i + first}`, {
       name: names.app(i + first),
-      networks: [net.internal, net.edge],
+      networks: [network.internal, network.edge],
       role: "app",
       command,
       port: true,
@@ -101,18 +112,18 @@ export class DockerService extends Construct implements ServiceEndpoint {
     const { bindAddress, domain, httpPort, httpsPort } = site;
     const proxyImage = dockerImage(this, "proxy-image", props.proxyImage).imageId;
     const proxy = serviceContainer(this, "proxy", {
-      environment,
+      environment: name,
       name: names.proxy,
       image: proxyImage,
       role: "proxy",
-      networks: [net.edge],
+      networks: [network.edge],
       ports: [
         { internal: 80, external: httpPort, ip: bindAddress },
         ...(domain ? [{ internal: 443, external: httpsPort, ip: bindAddress }] : []),
       ],
       upload: [{ file: CADDYFILE, content: caddyfile({ domain, healthPath }) }],
       // Its certificates, and the table of replicas, which a new proxy container resumes.
-      volumes: [{ volumeName: dataVolume(this, "certificates", { name: names.proxyVolume, environment, protect: props.protect }), containerPath: "/data" }],
+      volumes: [{ volumeName: dataVolume(this, "certificates", { name: names.proxyVolume, environment: name, protect: props.protect }), containerPath: "/data" }],
       healthcheck: healthcheck(["CMD", "/usr/bin/httpcheck", "http://127.0.0.1:2019/config/"]),
     });
 
@@ -120,7 +131,7 @@ export class DockerService extends Construct implements ServiceEndpoint {
     // (the table names the release's replicas) and with the proxy.
     const table = JSON.stringify({ upstreams: apps.map((app) => `${app.name}:${port}`) });
     oneShotContainer(this, "route", {
-      environment,
+      environment: name,
       name: names.route,
       image: proxyImage,
       networkMode: `container:${proxy.id}`,

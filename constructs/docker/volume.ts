@@ -1,15 +1,13 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { dockerLabels } from "./names";
+import { dockerLabels, EnvironmentLabel } from "./names";
 
-export interface DataVolumeProps {
+export interface DataVolumeProps extends EnvironmentLabel {
   /** The volume's name on the engine. */
   readonly name: string;
-  /** The environment's name (its ENVIRONMENT_LABEL). */
-  readonly environment: string;
   /**
-   * Keep the data on destroy (below).
+   * Keep the data when the stack is destroyed (below).
    * @default true
    */
   readonly protect?: boolean;

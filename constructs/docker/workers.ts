@@ -4,21 +4,21 @@ import { DockerRelease } from "./release";
 
 /** One of the app's workers (`workers.<name>`). */
 export interface DockerWorker {
-  /** What it runs, in the release's image. */
+  /** What it runs, in the app's image (`workers.<name>.command`). */
   readonly command: readonly string[];
   /**
-   * How many containers run it.
+   * How many containers run it (`workers.<name>.replicas`).
    * @default 1
    */
   readonly replicas?: number;
 }
 
 export interface DockerWorkersProps {
-  /** The environment's name: worker w's replica i is `<environment>-worker-<w>-<i>-<release id>`. */
-  readonly environment: string;
+  /** Prefix of the containers' names (worker w's replica i is `<name>-worker-<w>-<i>-<release id>`): the environment's name. */
+  readonly name: string;
   /** The release whose image and environment they run, started once its release command succeeded. */
   readonly release: DockerRelease;
-  /** Worker name → worker. */
+  /** The workers, by name (`workers`). */
   readonly workers: Readonly<Record<string, DockerWorker>>;
 }
 
@@ -30,7 +30,7 @@ export interface DockerWorkersProps {
 export class DockerWorkers extends Construct {
   constructor(scope: Construct, id: string, props: DockerWorkersProps) {
     super(scope, id);
-    const names = dockerNames(props.environment);
+    const names = dockerNames(props.name);
     for (const [worker, { command, replicas = 1 }] of Object.entries(props.workers)) {
       for (let i = 1; i <= replicas; i++) {
         props.release.container(this, `${worker}-${i}`, { name: names.worker(worker, i), role: "worker", command: [...command], port: false });

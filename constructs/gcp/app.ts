@@ -16,7 +16,7 @@ export interface GcpAppProps {
   readonly location: string;
   /** The way into the VPC (its subnet) and the identity it runs as (its runtime account). */
   readonly network: GcpNetwork;
-  /** The app's image. */
+  /** The app's image (`service.image`). */
   readonly image: string;
   /** The variables it receives (app-environment.ts): secret ones go through Secret Manager. */
   readonly variables: AppEnvironment;

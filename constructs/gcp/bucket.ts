@@ -23,7 +23,7 @@ export function privateBucket(opts: { versioning: boolean; noncurrentDays: numbe
   } satisfies Partial<StorageBucketConfig>;
 }
 
-export interface GcpBucketProps {
+export interface GcpDataBucketProps {
   /** The bucket's name; bucket names are global (`<project>-<stack>-data`). */
   readonly name: string;
   /** A GCS region or multi-region (`EU`). Also the app's S3_REGION. */
@@ -58,12 +58,12 @@ export interface GcpBucketProps {
 }
 
 /**
- * A GCS bucket: uniform bucket-level access, public access prevention enforced, versioning, and old
- * versions deleted after `noncurrentDays`. The runtime account may read and write its objects, nothing
- * more; an HMAC key lets the app use the S3-compatible XML API, so the same app runs on every target.
- * With `accessLogs`, every request to it is logged into that bucket.
+ * The app's bucket (the data bucket), in GCS: uniform bucket-level access, public access prevention
+ * enforced, versioning, and old versions deleted after `noncurrentDays`. The runtime account may read
+ * and write its objects, nothing more; an HMAC key lets the app use the S3-compatible XML API, so the
+ * same app runs on every target. With `accessLogs`, every request to it is logged into that bucket.
  */
-export class GcpBucket extends Construct implements BucketEndpoint {
+export class GcpDataBucket extends Construct implements BucketEndpoint {
   readonly bucket: StorageBucket;
   readonly name: string;
   readonly endpoint = "https://storage.googleapis.com";
@@ -71,7 +71,7 @@ export class GcpBucket extends Construct implements BucketEndpoint {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 
-  constructor(scope: Construct, id: string, props: GcpBucketProps) {
+  constructor(scope: Construct, id: string, props: GcpDataBucketProps) {
     super(scope, id);
     const { accessLogs, runtimeAccount } = props;
     this.region = props.location;

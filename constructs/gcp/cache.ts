@@ -21,7 +21,7 @@ export interface GcpCacheProps {
    */
   readonly availability?: "ZONAL" | "REGIONAL";
   /**
-   * Deletion protection.
+   * Deletion protection of the instance.
    * @default true
    */
   readonly protect?: boolean;

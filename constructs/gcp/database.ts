@@ -37,7 +37,7 @@ export interface GcpDatabaseProps {
   /** The VPC the instance gets its private address in (over its private service access). */
   readonly network: GcpNetwork;
   /**
-   * The Postgres major version.
+   * The Postgres major (`database.postgres`).
    * @default DEFAULT_POSTGRES_MAJOR (17)
    */
   readonly postgres?: (typeof POSTGRES_MAJORS)[number];
@@ -47,7 +47,7 @@ export interface GcpDatabaseProps {
    */
   readonly tier?: string;
   /**
-   * The disk's initial size; it grows by itself when nearly full.
+   * The disk's initial size in GB (`database.storageGb`); it grows by itself when nearly full.
    * @default 10
    */
   readonly storageGb?: number;
@@ -59,7 +59,7 @@ export interface GcpDatabaseProps {
   /** The automated daily backups, with point-in-time recovery. */
   readonly backups: GcpDatabaseBackups;
   /**
-   * Deletion protection: Terraform's and the API's.
+   * Deletion protection of the instance: Terraform's and the API's.
    * @default true
    */
   readonly protect?: boolean;

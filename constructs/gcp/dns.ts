@@ -3,6 +3,7 @@ import { Fn, TerraformOutput } from "cdktf";
 import { DataGoogleDnsKeys } from "@cdktf/provider-google/lib/data-google-dns-keys";
 import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
+import { DnsRecordName, recordDomain } from "../dns/record";
 
 /** A subdomain served by a zone of its own: that zone's name servers and, for a DNSSEC-signed one, its DS records. */
 export interface GcpDnsDelegation {
@@ -15,11 +16,7 @@ export interface GcpDnsDelegation {
   readonly ds?: readonly string[];
 }
 
-export interface GcpDnsRecordsProps {
-  /** The zone's domain, e.g. acme.eu. */
-  readonly zone: string;
-  /** The service's record inside the zone, or "@" for the zone apex. */
-  readonly record: string;
+export interface GcpDnsRecordsProps extends DnsRecordName {
   /** The addresses the record points at (the load balancer's): none, no record (an internal-only service). */
   readonly publicIpv4: readonly string[];
   /**
@@ -59,7 +56,7 @@ export interface GcpDnsRecordsProps {
 export class GcpDnsRecords extends Construct {
   constructor(scope: Construct, id: string, props: GcpDnsRecordsProps) {
     super(scope, id);
-    const { zone: domain, record } = props;
+    const { zone: domain } = props;
     const zoneName = domain.replace(/\./g, "-");
     let managedZone = zoneName;
     if (props.createZone ?? true) {
@@ -77,7 +74,7 @@ export class GcpDnsRecords extends Construct {
     }
     if (props.publicIpv4.length === 0) return; // an internal-only service gets no public record
     new DnsRecordSet(this, "a", {
-      managedZone, name: `${recordDomain(domain, record)}.`, type: "A", ttl: 300, rrdatas: [...props.publicIpv4],
+      managedZone, name: `${recordDomain(props)}.`, type: "A", ttl: 300, rrdatas: [...props.publicIpv4],
     });
   }
 
@@ -102,9 +99,6 @@ export class GcpDnsRecords extends Construct {
       "What to do at the registrar after the first apply");
   }
 }
-
-/** The name a record stands for: `record.zone`, or the zone itself for the apex ("@"). */
-export const recordDomain = (zone: string, record: string) => (record === "@" ? zone : `${record}.${zone}`);
 
 /** A name server as an absolute name, as Cloud DNS stores NS data. */
 const fqdn = (host: string) => (host.endsWith(".") ? host : `${host}.`);

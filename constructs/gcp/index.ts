@@ -1,13 +1,14 @@
 import { Construct } from "constructs";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { GcpEnvironment } from "../../lib/environment";
+import { recordDomain } from "../dns/record";
 import { BackendParts, Backups } from "../parts";
 import { GcpAccessLogBucket } from "./access-logs";
-import { GcpBucket, suffixedBucketName } from "./bucket";
+import { GcpDataBucket, suffixedBucketName } from "./bucket";
 import { GcpBucketCopy, GcpBucketCopyProps } from "./bucket-copy";
 import { GcpCache } from "./cache";
 import { GcpDatabase } from "./database";
-import { GcpDnsRecords, recordDomain } from "./dns";
+import { GcpDnsRecords } from "./dns";
 import { GcpLogRouting } from "./logs";
 import { GcpNetwork } from "./network";
 import { GcpService } from "./service";
@@ -35,7 +36,7 @@ export function bucketCopySettings(env: GcpEnvironment): Omit<GcpBucketCopyProps
 }
 
 /** The parts, each built from the environment's settings: the only place that reads the environment. */
-export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDatabase, GcpCache> = {
+export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpDataBucket, GcpDatabase, GcpCache> = {
   network: (scope, env) => {
     const net = new GcpNetwork(scope, "network", { name: env.name, project: env.project, location: env.location });
     // The project's logs (Cloud Run's requests, Cloud SQL's, the flow logs) kept in the region, not in `global`.
@@ -61,7 +62,7 @@ export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDa
       name: suffixedBucketName(`${env.project}-${env.name}`, "-access-logs"), location: env.location,
       retentionDays: env.logs.retentionDays, protect: env.protect, labels: labels(env),
     });
-    const bucket = new GcpBucket(scope, "bucket", {
+    const bucket = new GcpDataBucket(scope, "bucket", {
       name: settings.name ?? `${env.project}-${env.name}-data`, location: settings.location ?? env.location,
       runtimeAccount: net.runtimeAccount, versioning: settings.versioning,
       // Old versions kept as long as the backups (without backups, the bucket's default).
@@ -77,14 +78,14 @@ export const gcpParts: BackendParts<GcpEnvironment, GcpNetwork, GcpBucket, GcpDa
     name: env.name, location: env.location, network: net, memoryGb: settings.memoryGb, availability: settings.availability,
     protect: env.protect, labels: labels(env),
   }),
-  service: (scope, env, { net, app }) => {
+  service: (scope, env, { network, variables }) => {
     const { service, dns } = env;
     return new GcpService(scope, "service", {
-      name: env.name, project: env.project, location: env.location, network: net, variables: app,
+      name: env.name, project: env.project, location: env.location, network, variables,
       image: service.image, command: service.command, healthPath: service.healthPath,
       startTimeoutSeconds: service.startTimeoutSeconds, replicas: service.replicas, maxInstances: service.maxInstances,
-      cpu: service.cpu, memory: service.memory, ingress: service.ingress, release: service.release, workers: env.workers,
-      domain: dns && recordDomain(dns.zone, dns.record), labels: labels(env),
+      cpu: service.cpu, memory: service.memory, ingress: service.ingress, releaseCommand: service.release, workers: env.workers,
+      domain: dns && recordDomain(dns), labels: labels(env),
     });
   },
   dns: (scope, env, service) => {

@@ -23,7 +23,7 @@ export interface GcpLogRoutingProps {
   /** How long the logs are kept, then deleted (`logs.retentionDays`, default 30). */
   readonly retentionDays: number;
   /**
-   * Terraform refuses to delete the log bucket (`protect`).
+   * Deletion protection of the log bucket: Terraform refuses to delete it.
    * @default true
    */
   readonly protect?: boolean;

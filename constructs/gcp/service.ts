@@ -17,27 +17,27 @@ export interface GcpServiceProps {
   readonly location: string;
   /** The way into the VPC (Direct VPC egress, for Cloud SQL and Memorystore) and the identity it runs as. */
   readonly network: GcpNetwork;
-  /** The app's image. */
+  /** The app's image (`service.image`). */
   readonly image: string;
   /** The variables the service, its workers and its release command receive (app-environment.ts); the service listens on its `port`. */
   readonly variables: AppEnvironment;
   /**
-   * The service's command (Cloud Run's args; the image's entrypoint stays).
+   * The service's command (`service.command`; Cloud Run's args, the image's entrypoint stays).
    * @default the image's own
    */
   readonly command?: readonly string[];
   /**
-   * The path the app answers 2xx on when healthy: the startup and liveness probes.
+   * The path the app answers 2xx on when healthy (`service.healthPath`): the startup and liveness probes.
    * @default "/healthz"
    */
   readonly healthPath?: string;
   /**
-   * How long a new instance has to answer its health path before the deploy fails (Cloud Run allows 240 s).
+   * How long a new instance has to answer its health path before the deploy fails (`service.startTimeoutSeconds`; Cloud Run allows 240 s).
    * @default 120
    */
   readonly startTimeoutSeconds?: number;
   /**
-   * Instances kept warm (0 scales to zero).
+   * Instances kept warm (`service.replicas`; 0 scales to zero).
    * @default 1
    */
   readonly replicas?: number;
@@ -68,12 +68,12 @@ export interface GcpServiceProps {
    */
   readonly domain?: string;
   /**
-   * A command run once per release, as a Cloud Run job, before the new version takes traffic (migrations).
+   * Run to completion once per release (`service.release`), as a Cloud Run job, before the new version takes traffic (migrations).
    * @default none
    */
-  readonly release?: { readonly command: readonly string[] };
+  readonly releaseCommand?: { readonly command: readonly string[] };
   /**
-   * Background processes, by name (a short DNS label), each a worker pool.
+   * The workers, by name (`workers`; a short DNS label): one worker pool each.
    * @default none
    */
   readonly workers?: Readonly<Record<string, GcpWorker>>;
@@ -105,8 +105,8 @@ export class GcpService extends Construct implements ServiceEndpoint {
     const app = new GcpApp(this, "app", {
       name, location, labels, network: props.network, image: props.image, variables: props.variables, cpu: props.cpu, memory: props.memory,
     });
-    const runToken = app.releaseToken({ command: props.command, release: props.release, workers });
-    const release = props.release ? [new GcpRelease(this, "release", { name, location, labels, app, command: props.release.command, runToken }).job] : [];
+    const runToken = app.releaseToken({ command: props.command, release: props.releaseCommand, workers });
+    const release = props.releaseCommand ? [new GcpRelease(this, "release", { name, location, labels, app, command: props.releaseCommand.command, runToken }).job] : [];
     new GcpWorkers(this, "workers", { name, location, labels, app, workers, after: release });
 
     const port = props.variables.port; // Cloud Run gives it to the app as PORT

@@ -5,9 +5,10 @@ import { GcpApp } from "./app";
 
 /** A background process: the app's image and variables, another command. */
 export interface GcpWorker {
+  /** What it runs, in the app's image (`workers.<name>.command`). */
   readonly command: readonly string[];
   /**
-   * Instances always running.
+   * How many instances run it, always on (`workers.<name>.replicas`).
    * @default 1
    */
   readonly replicas?: number;
@@ -20,11 +21,11 @@ export interface GcpWorkersProps {
   readonly location: string;
   /** The image, variables, identity, size and way into the VPC the workers run with. */
   readonly app: GcpApp;
-  /** The workers, by name (a short DNS label): one pool each. */
+  /** The workers, by name (`workers`; a short DNS label): one worker pool each. */
   readonly workers: Readonly<Record<string, GcpWorker>>;
   /**
    * What a pool waits for besides the app's secrets: the release job, so that a new version's workers start after it ran.
-   * @default nothing else
+   * @default none: the app's secrets only
    */
   readonly after?: readonly ITerraformDependable[];
   /**

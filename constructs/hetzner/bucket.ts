@@ -11,15 +11,27 @@ import { hetznerObjectStorageEndpoint } from "../../lib/residency/hetzner";
 export interface HetznerBucketsProps {
   /** The Object Storage location of the app's and the backups' buckets (fsn1, nbg1, hel1). */
   readonly location: string;
-  /** The app's bucket. @default none */
+  /**
+   * The app's bucket.
+   * @default none
+   */
   readonly dataBucket?: {
     readonly name: string;
-    /** Whether it keeps objects' earlier versions. @default true */
+    /**
+     * Whether it keeps objects' earlier versions.
+     * @default true
+     */
     readonly versioning?: boolean;
   };
-  /** The name of the dumps' bucket. @default none */
+  /**
+   * The name of the dumps' bucket.
+   * @default none
+   */
   readonly backupBucket?: string;
-  /** The off-site copies' bucket, in another Object Storage location than `location`. @default none */
+  /**
+   * The off-site copies' bucket, in another Object Storage location than `location`.
+   * @default none
+   */
   readonly offsite?: { readonly bucket: string; readonly location: string };
 }
 

@@ -26,14 +26,20 @@ export interface HetznerDockerHostProps {
   readonly privateIp: string;
   /** The firewall of its public interfaces (one of the network's). */
   readonly firewallId: number;
-  /** Names of ssh keys of the Hetzner project, which log in as DEPLOY_USER. @default [] */
+  /**
+   * Names of ssh keys of the Hetzner project, which log in as DEPLOY_USER.
+   * @default none
+   */
   readonly sshKeys?: readonly string[];
   /**
    * Primary IPs (ids) the server takes its public addresses from, so they outlive the server.
    * @default none: addresses made with the server, and gone with it
    */
   readonly primaryIps?: { readonly ipv4?: number; readonly ipv6?: number };
-  /** Hetzner's daily server backups (7 kept) of the server's own disk; attached volumes are not in them. @default false */
+  /**
+   * Hetzner's daily server backups (7 kept) of the server's own disk; attached volumes are not in them.
+   * @default false
+   */
   readonly backups?: boolean;
   /**
    * True for a server holding data (on a volume, see HetznerMachines): deletion and rebuild are locked
@@ -42,12 +48,21 @@ export interface HetznerDockerHostProps {
    * @default false
    */
   readonly holdsData?: boolean;
-  /** With `holdsData`: deletion and rebuild protection. @default true */
+  /**
+   * Deletion and rebuild protection of a server that `holdsData`.
+   * @default true
+   */
   readonly protect?: boolean;
-  /** What its cloud-init does first, before Docker starts (the data server mounts its volume). @default nothing */
+  /**
+   * What its cloud-init does first, before Docker starts (the data server mounts its volume).
+   * @default none
+   */
   readonly prepare?: CloudConfig;
-  /** The server's labels. @default {} */
-  readonly labels?: Record<string, string>;
+  /**
+   * Labels of the server.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**

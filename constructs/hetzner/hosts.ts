@@ -13,21 +13,27 @@ export interface ServerEngine {
   /** The Docker resources in it go to this server's engine. */
   readonly host: DockerHost;
   /** Its Docker networks (internal, edge). */
-  readonly net: DockerNetworks;
+  readonly network: DockerNetworks;
   /** Its address on the private network, where other servers reach what it publishes. */
   readonly privateIp: string;
 }
 
 export interface HetznerHostsProps {
-  /** The environment's name: its servers' Docker networks are named and labelled after it. */
-  readonly environment: string;
+  /** Prefix of its servers' Docker networks' names (DockerNetworks), and their ENVIRONMENT_LABEL: the environment's name. */
+  readonly name: string;
   /** Reads the machines' stack's state, where its outputs are (MACHINE_OUTPUTS). */
   readonly machinesState: (scope: Construct, id: string) => DataTerraformRemoteState;
   /** The private network's range the machines were given: where each server is on it (privateAddresses). */
   readonly cidr: string;
-  /** Whether the machines include a data server. @default false */
+  /**
+   * Whether the machines include a data server.
+   * @default false
+   */
   readonly dataServer?: boolean;
-  /** How many app servers the machines have. @default 1 */
+  /**
+   * How many app servers the machines have.
+   * @default 1
+   */
   readonly appServers?: number;
   /** The buckets the machines' stack made, as it was given them: their names (where they are is read from its outputs). */
   readonly buckets: HetznerBucketsProps;
@@ -58,11 +64,11 @@ export class HetznerHosts extends Construct {
    * undefined when it made none (the environment file names its own store, or has none).
    */
   readonly offsite?: OffsiteStore;
-  private readonly environment: string;
+  private readonly name: string;
 
   constructor(scope: Construct, id: string, props: HetznerHostsProps) {
     super(scope, id);
-    this.environment = props.environment;
+    this.name = props.name;
     this.machines = props.machinesState(this, "machines");
     const addresses = privateAddresses(props.cidr);
     this.data = props.dataServer ? this.engine("data", addresses.database) : undefined;
@@ -101,6 +107,6 @@ export class HetznerHosts extends Construct {
 
   private engine(name: string, privateIp: string): ServerEngine {
     const host = new DockerHost(this, name, { url: this.output(MACHINE_OUTPUTS.ssh(name)), knownHosts: this.output(MACHINE_OUTPUTS.knownHosts(name)) });
-    return { host, net: new DockerNetworks(host, "network", { environment: this.environment }), privateIp };
+    return { host, network: new DockerNetworks(host, "network", { name: this.name }), privateIp };
   }
 }

@@ -38,44 +38,44 @@ const dataServer = (hosts: HetznerHosts, part: string): ServerEngine => {
 
 export const hetznerParts: BackendParts<HetznerEnvironment, HetznerHosts, BucketEndpoint, DockerDatabase, DockerCache> = {
   network: (scope, env) => new HetznerHosts(scope, "hosts", {
-    environment: env.name, machinesState: (hosts, id) => remoteState(hosts, id, env, "main"),
+    name: env.name, machinesState: (hosts, id) => remoteState(hosts, id, env, "main"),
     cidr: env.network.cidr, dataServer: hasDataServer(env), appServers: env.service.replicas, buckets: bucketsProps(env),
   }),
   database: (_scope, env, hosts, settings) => {
     const data = dataServer(hosts, "the database");
-    return new DockerDatabase(data.host, "database", { ...databaseProps(env, data.net, settings), publishOn: data.privateIp });
+    return new DockerDatabase(data.host, "database", { ...databaseProps(env, data.network, settings), publishOn: data.privateIp });
   },
   bucket: (_scope, _env, hosts) => hosts.bucket(),
   cache: (_scope, env, hosts) => {
     const data = dataServer(hosts, "the cache");
-    return new DockerCache(data.host, "cache", { ...cacheProps(env, data.net), publishOn: data.privateIp });
+    return new DockerCache(data.host, "cache", { ...cacheProps(env, data.network), publishOn: data.privateIp });
   },
-  service: (_scope, env, { net: hosts, db, bucket, cache, app }) => {
+  service: (_scope, env, { network: hosts, db, bucket, cache, variables }) => {
     const main = hosts.main;
-    const release = new DockerRelease(main.host, "release", releaseProps(env, { app, networks: [main.net.internal, main.net.edge], ready: readyChecks({ db, bucket, cache }), data: db?.volume }));
-    new DockerWorkers(main.host, "workers", { environment: env.name, release, workers: env.workers });
+    const release = new DockerRelease(main.host, "release", releaseProps(env, { variables, networks: [main.network.internal, main.network.edge], ready: readyChecks({ db, bucket, cache }), data: db?.volume }));
+    new DockerWorkers(main.host, "workers", { name: env.name, release, workers: env.workers });
     const balanced = hosts.apps.length > 1;
-    const fqdn = siteName(env);
+    const domain = siteName(env);
     hosts.apps.forEach((server, i) => new DockerService(server.host, "service", {
-      ...serviceProps(env), net: server.net, release, probe: new DockerProbe(server.host, "probe", probeProps(env)), replicas: 1, firstReplica: i + 1,
+      ...serviceProps(env), network: server.network, release, probe: new DockerProbe(server.host, "probe", probeProps(env)), replicas: 1, firstReplica: i + 1,
       // One server: its proxy is the site, with the certificate for the name. Behind the load balancer,
       // which terminates TLS: plain HTTP on the private address, where the load balancer reaches it.
       site: balanced
         ? { bindAddress: server.privateIp, httpPort: 80, httpsPort: 443 }
-        : { bindAddress: "0.0.0.0", httpPort: 80, httpsPort: 443, domain: fqdn },
+        : { bindAddress: "0.0.0.0", httpPort: 80, httpsPort: 443, domain },
     }));
     const endpoint: ServiceEndpoint = { url: hosts.output(MACHINE_OUTPUTS.serviceUrl), publicIpv4: [], publicIpv6: [] };
     return endpoint;
   },
   // The records are the machines' stack's (they point at its addresses).
   dns: () => undefined,
-  backups: (_scope, env, { net: hosts, db }, settings) => {
+  backups: (_scope, env, { network: hosts, db }, settings) => {
     const data = dataServer(hosts, "the backups");
     const storage = hosts.storage;
     if (!storage?.backupBucket) throw new Error(`${env.file}: backups need the backup bucket, made with a database`);
     const protection = backupProtection(data.host, { file: env.file, ...hostBackups(env) });
     return new DockerBackups(data.host, "backups", {
-      ...backupsProps(env, settings), net: data.net, db,
+      ...backupsProps(env, settings), network: data.network, db,
       store: { bucket: storage.backupBucket, clientEnv: s3ClientEnv(storage), remote: true, after: [], where: storage.endpoint, dataBucket: storage.dataBucket },
       protection: { ...protection, offsite: protection.offsite ?? hosts.offsite },
     });

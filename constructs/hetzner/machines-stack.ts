@@ -3,7 +3,7 @@ import { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { HetznerEnvironment, hostBackups, stacksOf } from "../../lib/environment";
 import { allowedLocations, RESIDENCY_POLICIES } from "../../lib/residency";
 import { hetzner, HETZNER_OBJECT_STORAGE_LOCATIONS } from "../../lib/residency/hetzner";
-import { fqdn } from "../dns/hetzner-dns";
+import { recordDomain } from "../dns/record";
 import { EnvironmentStack } from "../environment-stack";
 import { HetznerBucketsProps } from "./bucket";
 import { HetznerMachines, HetznerMachinesProps } from "./machines";
@@ -26,7 +26,7 @@ export class HetznerMachinesStack extends EnvironmentStack {
 }
 
 /** The site's name, when the environment has a DNS record. */
-export const siteName = (env: HetznerEnvironment) => env.dns && fqdn(env.dns);
+export const siteName = (env: HetznerEnvironment) => env.dns && recordDomain(env.dns);
 
 /** Whether the environment has a data server: it has a database or a cache. */
 export const hasDataServer = (env: HetznerEnvironment) => Boolean(env.database || env.cache);

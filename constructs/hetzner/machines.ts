@@ -8,7 +8,8 @@ import { ManagedCertificate } from "../../.gen/providers/hcloud/managed-certific
 import { PrimaryIp } from "../../.gen/providers/hcloud/primary-ip";
 import { Volume } from "../../.gen/providers/hcloud/volume";
 import { VolumeAttachment } from "../../.gen/providers/hcloud/volume-attachment";
-import { fqdn, HetznerDnsRecords, HetznerDnsRecordsProps } from "../dns/hetzner-dns";
+import { HetznerDnsRecords, HetznerDnsRecordsProps } from "../dns/hetzner-dns";
+import { recordDomain } from "../dns/record";
 import { ServiceEndpoint } from "../parts";
 import { HetznerBuckets, HetznerBucketsProps } from "./bucket";
 import { CloudConfig, systemdUnit } from "./cloud-init";
@@ -21,26 +22,42 @@ export const DATA_MOUNT = "/mnt/data";
 
 /** The server Postgres, Redis, the backups, the release command and the workers run on. */
 export interface HetznerDataServerProps {
-  /** GB of its volume, where Docker keeps everything (Postgres' and Redis' data). @default 10 */
+  /**
+   * The volume's size in GB (`database.storageGb`), where Docker keeps everything (Postgres' and Redis' data).
+   * @default 10
+   */
   readonly storageGb?: number;
-  /** A Hetzner server type. @default DEFAULT_SERVER_TYPE */
+  /**
+   * A Hetzner server type (`database.size`).
+   * @default DEFAULT_SERVER_TYPE
+   */
   readonly serverType?: string;
 }
 
 /** The servers the app's replicas run on, one each. */
 export interface HetznerAppServersProps {
-  /** How many: one is reached directly at primary IPs of its own, more behind a load balancer. @default 1 */
+  /**
+   * How many (`service.replicas`): one is reached directly at primary IPs of its own, more behind a load balancer.
+   * @default 1
+   */
   readonly replicas?: number;
-  /** A Hetzner server type. @default DEFAULT_SERVER_TYPE */
+  /**
+   * A Hetzner server type (`service.size`).
+   * @default DEFAULT_SERVER_TYPE
+   */
   readonly serverType?: string;
-  /** The path the load balancer checks each server's proxy on (with more than one). @default "/healthz" */
+  /**
+   * The path the load balancer checks each server's proxy on, with more than one (`service.healthPath`).
+   * @default "/healthz"
+   */
   readonly healthPath?: string;
 }
 
 export interface HetznerMachinesProps {
   /**
-   * Names everything: the network and the load balancer are `<name>`, the servers `<name>-data` and
-   * `<name>-app-<n>`, the volume `<name>-data`; and labels everything `environment: <name>`.
+   * Prefix of every resource's name (the network and the load balancer are `<name>`, the servers
+   * `<name>-data` and `<name>-app-<n>`, the volume `<name>-data`), and their label `environment: <name>`:
+   * the environment's name.
    */
   readonly name: string;
   /** The Hetzner location of the servers, the volume, the primary IPs and the load balancer. */
@@ -49,17 +66,32 @@ export interface HetznerMachinesProps {
   readonly network: Pick<HetznerNetworkProps, "cidr" | "adminCidrs" | "deployCidrs">;
   /** The servers' image (Debian). */
   readonly serverImage: string;
-  /** Names of ssh keys of the Hetzner project, which log in as DEPLOY_USER on every server. @default [] */
+  /**
+   * Names of ssh keys of the Hetzner project, which log in as DEPLOY_USER on every server.
+   * @default none
+   */
   readonly sshKeys?: readonly string[];
-  /** The app servers. @default one server of DEFAULT_SERVER_TYPE */
+  /**
+   * The app servers.
+   * @default one server of DEFAULT_SERVER_TYPE
+   */
   readonly app?: HetznerAppServersProps;
-  /** The data server, with its volume. @default none */
+  /**
+   * The data server, with its volume.
+   * @default none
+   */
   readonly data?: HetznerDataServerProps;
   /** The Object Storage buckets. */
   readonly buckets: HetznerBucketsProps;
-  /** The site's DNS records, pointing at the app server or the load balancer. @default none: reached at its IPv4, over HTTP */
+  /**
+   * The site's DNS records, pointing at the app server or the load balancer.
+   * @default none: reached at its IPv4, over HTTP
+   */
   readonly dns?: Pick<HetznerDnsRecordsProps, "zone" | "record" | "createZone">;
-  /** Deletion protection of the network, the volume, the data server, the primary IPs, the load balancer and DNS. @default true */
+  /**
+   * Deletion protection of the network, the volume, the data server, the primary IPs, the load balancer and DNS.
+   * @default true
+   */
   readonly protect?: boolean;
 }
 
@@ -71,7 +103,7 @@ export interface HetznerMachinesProps {
  * Docker host (HetznerDockerHost); the containers are the backend's stack's.
  */
 export class HetznerMachines extends Construct implements ServiceEndpoint {
-  readonly net: HetznerNetwork;
+  readonly network: HetznerNetwork;
   readonly buckets: HetznerBuckets;
   /** Where Postgres, Redis, the backups, the release command and the workers run; undefined without `data`. */
   readonly dataHost?: HetznerDockerHost;
@@ -91,12 +123,12 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
     const labels = { environment: name };
     const replicas = props.app?.replicas ?? 1;
     this.balanced = replicas > 1;
-    this.net = new HetznerNetwork(this, "network", { ...props.network, name, location, loadBalanced: this.balanced, protect, labels });
+    this.network = new HetznerNetwork(this, "network", { ...props.network, name, location, loadBalanced: this.balanced, protect, labels });
     this.buckets = new HetznerBuckets(this, "bucket", props.buckets);
-    const { addresses } = this.net;
-    this.fqdn = props.dns && fqdn(props.dns);
+    const { addresses } = this.network;
+    this.fqdn = props.dns && recordDomain(props.dns);
     // What every server has in common.
-    const server = { image: props.serverImage, location, network: this.net, sshKeys: props.sshKeys, protect, labels };
+    const server = { image: props.serverImage, location, network: this.network, sshKeys: props.sshKeys, protect, labels };
 
     if (props.data) {
       const volume = new Volume(this, "data-volume", {
@@ -104,7 +136,7 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
       });
       this.dataHost = new HetznerDockerHost(this, "data", {
         ...server, name: `${name}-data`, serverType: props.data.serverType ?? DEFAULT_SERVER_TYPE, privateIp: addresses.database,
-        firewallId: Token.asNumber(this.net.dataFirewall.id), backups: true, holdsData: true,
+        firewallId: Token.asNumber(this.network.dataFirewall.id), backups: true, holdsData: true,
         prepare: mountDataVolume(`/dev/disk/by-id/scsi-0HC_Volume_${volume.id}`),
       });
       new VolumeAttachment(this, "data-volume-attachment", {
@@ -120,7 +152,7 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
     const direct = this.balanced ? undefined : { ipv4: primaryIp("ipv4"), ipv6: primaryIp("ipv6") };
     this.appHosts = Array.from({ length: replicas }, (_, i) => new HetznerDockerHost(this, `app-${i + 1}`, {
       ...server, name: `${name}-app-${i + 1}`, serverType: props.app?.serverType ?? DEFAULT_SERVER_TYPE, privateIp: addresses.app(i + 1),
-      firewallId: Token.asNumber(this.net.appFirewall.id),
+      firewallId: Token.asNumber(this.network.appFirewall.id),
       primaryIps: direct && { ipv4: Token.asNumber(direct.ipv4.id), ipv6: Token.asNumber(direct.ipv6.id) },
     }));
 
@@ -168,7 +200,7 @@ export class HetznerMachines extends Construct implements ServiceEndpoint {
       name, loadBalancerType: "lb11", location, algorithm: { type: "round_robin" }, deleteProtection: protect, labels,
     });
     const lbId = Token.asNumber(lb.id);
-    const attached = new LoadBalancerNetwork(this, "load-balancer-network", { loadBalancerId: lbId, subnetId: this.net.subnet.id, ip: this.net.addresses.loadBalancer });
+    const attached = new LoadBalancerNetwork(this, "load-balancer-network", { loadBalancerId: lbId, subnetId: this.network.subnet.id, ip: this.network.addresses.loadBalancer });
     this.appHosts.forEach((host, i) => new LoadBalancerTarget(this, `target-${i + 1}`, {
       loadBalancerId: lbId, type: "server", serverId: Token.asNumber(host.server.id), usePrivateIp: true, dependsOn: [attached],
     }));

@@ -9,25 +9,38 @@ import { privateAddresses } from "./addresses";
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
 export interface HetznerNetworkProps {
-  /** The network's name; the firewalls are `<name>-app` and `<name>-data`. */
+  /** Prefix of the network's and the firewalls' names (the network is `<name>`, the firewalls `<name>-app` and `<name>-data`): the environment's name. */
   readonly name: string;
   /** The private network's range (RFC 1918, /24 or larger); the servers' subnet and addresses are derived from it (privateAddresses). */
   readonly cidr: string;
   /** The servers' Hetzner location: the subnet is in its network zone. */
   readonly location: string;
-  /** Who may reach ssh (22) for administration. @default [] (nobody) */
+  /**
+   * Who may reach ssh (22) for administration.
+   * @default none: nobody
+   */
   readonly adminCidrs?: readonly string[];
-  /** Where deploys run from: they reach the Docker engines over ssh. @default [] (only the admin CIDRs) */
+  /**
+   * Where deploys run from: they reach the Docker engines over ssh.
+   * @default none: only the admin CIDRs
+   */
   readonly deployCidrs?: readonly string[];
   /**
    * Whether the app servers are behind a load balancer, which reaches them over the private network: their
-   * firewall then lets nothing in from the internet but ssh. @default false (HTTP and HTTPS from anywhere)
+   * firewall then lets nothing in from the internet but ssh.
+   * @default false: HTTP and HTTPS from anywhere
    */
   readonly loadBalanced?: boolean;
-  /** Deletion protection on the network. @default true */
+  /**
+   * Deletion protection of the network.
+   * @default true
+   */
   readonly protect?: boolean;
-  /** Labels of the network and the firewalls. @default {} */
-  readonly labels?: Record<string, string>;
+  /**
+   * Labels of the network and the firewalls.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -51,8 +51,8 @@ const toyTarget: Target<ToyEnvironment> & TargetSettings = {
     }),
     bucket: (_scope, env) => ({ name: `${env.name}-data`, endpoint: "https://s3.toy-fra.toy.example", region: env.location, accessKeyId: "toy", secretAccessKey: "toy" }),
     cache: (scope, env) => ({ host: machine(scope, "cache", env), port: 6379, password: "toy", tls: true }),
-    service: (scope, env, { app }) => {
-      new TerraformLocal(scope, "app-variables", Object.keys({ ...app.plain, ...app.secret }).sort());
+    service: (scope, env, { variables }) => {
+      new TerraformLocal(scope, "app-variables", Object.keys({ ...variables.plain, ...variables.secret }).sort());
       return { url: `https://${machine(scope, "service", env)}`, publicIpv4: [], publicIpv6: [] };
     },
     dns: () => undefined,

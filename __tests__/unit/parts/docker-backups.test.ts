@@ -3,7 +3,7 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { backupProtection, BackupProtection, BackupStore, DockerBackups, DockerBackupsProps } from "../../../constructs/docker/backups";
 import { DatabaseEndpoint } from "../../../constructs/parts";
 import { containerNamed, labelsOf, networkName, networkStack, networksOf, variablesOf } from "../../support/docker-parts";
-import { bareStack } from "../../support/gcp-parts";
+import { bareStack } from "../../support/synthesized";
 
 // DockerBackups (the pg_dump sidecar) alone, and backupProtection (its key and off-site store, read from
 // the deployer's variables).
@@ -14,9 +14,9 @@ const LOCAL_STORE: BackupStore = {
 };
 const OFFSITE = { endpoint: "https://hel1.your-objectstorage.com", bucket: "shop-offsite", region: "hel1", accessKeyId: "OAK", secretAccessKey: "OSK" };
 
-function build(props: Partial<Omit<DockerBackupsProps, "net" | "db">> = {}) {
-  const { stack, net } = networkStack();
-  const backups = new DockerBackups(stack, "backups", { environment: "shop", image: "portable-backend/backup:1", net, db: DB, store: LOCAL_STORE, retentionDays: 7, ...props });
+function build(props: Partial<Omit<DockerBackupsProps, "network" | "db">> = {}) {
+  const { stack, network } = networkStack();
+  const backups = new DockerBackups(stack, "backups", { name: "shop", image: "portable-backend/backup:1", network, db: DB, store: LOCAL_STORE, retentionDays: 7, ...props });
   const json = Testing.synth(stack);
   const sidecar = containerNamed(json, "shop-backup");
   return { backups, json, sidecar, variables: variablesOf(sidecar) };
@@ -74,9 +74,9 @@ test("with a key and an off-site store: encrypted, copied there through the edge
 });
 
 test("it starts once what its store needs exists (it creates its bucket when it starts)", () => {
-  const { stack, net } = networkStack();
+  const { stack, network } = networkStack();
   // Any resource stands for the store's container here.
-  new DockerBackups(stack, "backups", { environment: "shop", image: "b", net, db: DB, store: { ...LOCAL_STORE, after: [net.edge] }, retentionDays: 7 });
+  new DockerBackups(stack, "backups", { name: "shop", image: "b", network, db: DB, store: { ...LOCAL_STORE, after: [network.edge] }, retentionDays: 7 });
   expect(containerNamed(Testing.synth(stack), "shop-backup").depends_on).toEqual([expect.stringMatching(/^docker_network\.network_edge_/)]);
 });
 

@@ -2,13 +2,12 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { DockerCache, DockerCacheProps } from "../../../constructs/docker/cache";
 import { redisUrl } from "../../../constructs/parts";
 import { containerNamed, labelsOf, networkName, networkStack, networksOf, variablesOf } from "../../support/docker-parts";
-import { synthesize } from "../../support/gcp-parts";
-import { resourcesOf } from "../../support/synthesized";
+import { resourcesOf, synthesize } from "../../support/synthesized";
 
 // DockerCache alone: Redis on the internal network, a password required, its append-only file in a volume.
-function build(props: Partial<Omit<DockerCacheProps, "net">> = {}) {
-  const { stack, net } = networkStack();
-  const cache = new DockerCache(stack, "cache", { environment: "shop", image: "portable-backend/redis:7.0-1", net, ...props });
+function build(props: Partial<Omit<DockerCacheProps, "network">> = {}) {
+  const { stack, network } = networkStack();
+  const cache = new DockerCache(stack, "cache", { name: "shop", image: "portable-backend/redis:7.0-1", network, ...props });
   const { json, values } = synthesize(stack, { password: cache.password, url: redisUrl(cache) });
   return { cache, json, values, redis: containerNamed(json, "shop-cache") };
 }
@@ -34,7 +33,7 @@ describe("left to its defaults", () => {
     expect(values.url).toBe(`redis://:\${random_password.${id}.result}@cache:6379/0`);
   });
 
-  test("its data in <environment>-cachedata, kept on destroy; created once it answers", () => {
+  test("its data in <name>-cachedata, kept on destroy; created once it answers", () => {
     expect(redis.volumes).toEqual([{ volume_name: "shop-cachedata", container_path: "/data" }]);
     expect(resourcesOf(json, "docker_volume")).toEqual([]);
     expect(JSON.parse(json).removed).toEqual([{ from: expect.stringMatching(/^docker_volume\.cache_data_/), lifecycle: { destroy: false } }]);

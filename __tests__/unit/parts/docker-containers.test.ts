@@ -5,15 +5,14 @@ import { healthcheck, oneShotContainer, serviceContainer } from "../../../constr
 import { dockerImage } from "../../../constructs/docker/image";
 import { dataVolume } from "../../../constructs/docker/volume";
 import { containerNamed, labelsOf, networkName, networkStack } from "../../support/docker-parts";
-import { bareStack, synthesize } from "../../support/gcp-parts";
-import { resourcesOf } from "../../support/synthesized";
+import { bareStack, resourcesOf, synthesize } from "../../support/synthesized";
 
 // The helpers every Docker part builds its containers and volumes with, alone.
 
 describe("serviceContainer", () => {
   test("restarted unless stopped, labelled, reachable by its alias on each network, waited for when it has a healthcheck", () => {
-    const { stack, net } = networkStack();
-    serviceContainer(stack, "db", { environment: "shop", role: "postgres", name: "shop-postgres", image: "img", alias: "postgres", networks: [net.internal, net.edge], healthcheck: healthcheck(["CMD", "true"]) });
+    const { stack, network } = networkStack();
+    serviceContainer(stack, "db", { environment: "shop", role: "postgres", name: "shop-postgres", image: "img", alias: "postgres", networks: [network.internal, network.edge], healthcheck: healthcheck(["CMD", "true"]) });
     const json = Testing.synth(stack);
     const db = containerNamed(json, "shop-postgres");
     expect(db).toMatchObject({ restart: "unless-stopped", wait: true, wait_timeout: 120, destroy_grace_seconds: 30 });
@@ -26,8 +25,8 @@ describe("serviceContainer", () => {
   });
 
   test("without a healthcheck or alias: not waited for, reached by its name only; its own settings win over the defaults", () => {
-    const { stack, net } = networkStack();
-    serviceContainer(stack, "worker", { environment: "shop", role: "worker", name: "shop-worker", image: "img", networks: [net.edge], destroyGraceSeconds: 60, restart: "always" });
+    const { stack, network } = networkStack();
+    serviceContainer(stack, "worker", { environment: "shop", role: "worker", name: "shop-worker", image: "img", networks: [network.edge], destroyGraceSeconds: 60, restart: "always" });
     const worker = containerNamed(Testing.synth(stack), "shop-worker");
     expect(worker).toMatchObject({ wait: false, restart: "always", destroy_grace_seconds: 60 });
     expect(worker.networks_advanced).toEqual([{ name: expect.stringContaining("docker_network.") }]);

@@ -3,13 +3,12 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { DockerDatabase, DockerDatabaseProps } from "../../../constructs/docker/database";
 import { databaseUrl } from "../../../constructs/parts";
 import { containerNamed, labelsOf, networkName, networkStack, networksOf, variablesOf } from "../../support/docker-parts";
-import { synthesize } from "../../support/gcp-parts";
-import { resourcesOf } from "../../support/synthesized";
+import { resourcesOf, synthesize } from "../../support/synthesized";
 
 // DockerDatabase alone: Postgres in a container on the internal network, its data in a volume of its major.
-function build(props: Partial<Omit<DockerDatabaseProps, "net">> = {}) {
-  const { stack, net } = networkStack();
-  const db = new DockerDatabase(stack, "database", { environment: "shop", image: "postgres:17.6", postgres: 17, net, ...props });
+function build(props: Partial<Omit<DockerDatabaseProps, "network">> = {}) {
+  const { stack, network } = networkStack();
+  const db = new DockerDatabase(stack, "database", { name: "shop", image: "postgres:17.6", postgres: 17, network, ...props });
   const { json, values } = synthesize(stack, { host: db.host, password: db.password, url: databaseUrl(db), volume: db.volume });
   return { db, json, values, postgres: containerNamed(json, "shop-postgres") };
 }
@@ -80,9 +79,9 @@ test("a volume of the caller's: used as it is, no volume made or forgotten", () 
 });
 
 test("the environment's name is in its container's and volume's names, so two environments share an engine", () => {
-  const { stack, net } = networkStack();
-  new DockerDatabase(stack, "a", { environment: "shop", image: "postgres:17.6", postgres: 17, net });
-  new DockerDatabase(stack, "b", { environment: "shop-staging", image: "postgres:17.6", postgres: 17, net });
+  const { stack, network } = networkStack();
+  new DockerDatabase(stack, "a", { name: "shop", image: "postgres:17.6", postgres: 17, network });
+  new DockerDatabase(stack, "b", { name: "shop-staging", image: "postgres:17.6", postgres: 17, network });
   const json = Testing.synth(stack);
   expect(containerNamed(json, "shop-staging-postgres").volumes[0].volume_name).toBe("shop-staging-pgdata-17");
   expect(labelsOf(containerNamed(json, "shop-staging-postgres")).environment).toBe("shop-staging");

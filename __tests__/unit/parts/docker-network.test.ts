@@ -3,8 +3,7 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { ENVIRONMENT_LABEL } from "../../../constructs/docker/names";
 import { DockerNetworks } from "../../../constructs/docker/network";
 import { networkStack } from "../../support/docker-parts";
-import { bareStack } from "../../support/gcp-parts";
-import { resourcesOf } from "../../support/synthesized";
+import { bareStack, resourcesOf } from "../../support/synthesized";
 
 // DockerNetworks alone: the firewall of a Docker host is two networks, one of which has no way out.
 const { stack } = networkStack();
@@ -23,6 +22,6 @@ test("both labelled with the environment only, so its objects can be found", () 
 
 test("another environment on the same engine gets networks of its own", () => {
   const other = bareStack();
-  new DockerNetworks(other, "network", { environment: "shop-staging" });
+  new DockerNetworks(other, "network", { name: "shop-staging" });
   expect(resourcesOf(Testing.synth(other), "docker_network").map(([, n]) => n.name).sort()).toEqual(["shop-staging-edge", "shop-staging-internal"]);
 });

@@ -13,9 +13,9 @@ const APP: AppEnvironment = { plain: { LOG_LEVEL: "info" }, secret: { DATABASE_U
 const READY = ["READY_POSTGRES=postgres:5432"];
 
 function build(props: Partial<Omit<DockerReleaseProps, "networks">> = {}, more?: (release: DockerRelease, stack: any) => void) {
-  const { stack, net } = networkStack();
+  const { stack, network } = networkStack();
   const release = new DockerRelease(stack, "release", {
-    environment: "shop", image: "acme/api:1.4.2", toolsImage: "portable-backend/backup:1", app: APP, networks: [net.internal, net.edge], ready: READY,
+    name: "shop", image: "acme/api:1.4.2", toolsImage: "portable-backend/backup:1", variables: APP, networks: [network.internal, network.edge], ready: READY,
     releaseCommand: { command: ["alembic", "upgrade", "head"], declaredIn: "environments/shop.ts" }, ...props,
   });
   more?.(release, stack);
@@ -80,7 +80,7 @@ test("a new release id whenever what any container of it is made from changes: t
   const base = build({ data: "shop-pgdata-17" }).keepers;
   expect(build({ data: "shop-pgdata-17" }).keepers).toBe(base);
   expect(build({ data: "shop-pgdata-18" }).keepers).not.toBe(base);
-  expect(build({ data: "shop-pgdata-17", app: { ...APP, plain: { LOG_LEVEL: "debug" } } }).keepers).not.toBe(base);
+  expect(build({ data: "shop-pgdata-17", variables: { ...APP, plain: { LOG_LEVEL: "debug" } } }).keepers).not.toBe(base);
   expect(build({ data: "shop-pgdata-17" }, (r, stack) => r.container(stack, "replica", { name: "shop-app-1", role: "app", port: true })).keepers).not.toBe(base);
   expect(JSON.parse(base)).toEqual([{ data: "shop-pgdata-17" }, expect.objectContaining({ command: ["alembic", "upgrade", "head"] })]);
 });
@@ -98,7 +98,7 @@ test("a container on another engine (a DockerHost) runs the app's image pulled t
 
 describe("DockerWorkers", () => {
   const { json, hex } = build({}, (release, stack) => new DockerWorkers(stack, "workers", {
-    environment: "shop", release, workers: { mail: { command: ["worker", "mail"], replicas: 2 }, reports: { command: ["worker", "reports"] } },
+    name: "shop", release, workers: { mail: { command: ["worker", "mail"], replicas: 2 }, reports: { command: ["worker", "reports"] } },
   }));
 
   test("each replica of each worker a container of the release (one by default), named after the worker", () => {
@@ -117,7 +117,7 @@ describe("DockerWorkers", () => {
   });
 
   test("no workers, no containers", () => {
-    const { json } = build({}, (release, stack) => new DockerWorkers(stack, "workers", { environment: "shop", release, workers: {} }));
+    const { json } = build({}, (release, stack) => new DockerWorkers(stack, "workers", { name: "shop", release, workers: {} }));
     expect(Object.values(containersOf(json)).map((c) => c.name).filter((n) => n.includes("worker"))).toEqual([]);
   });
 });

@@ -13,11 +13,11 @@ const APP: AppEnvironment = { plain: {}, secret: {}, port: 8000 };
 const LOCAL = { bindAddress: "127.0.0.1", httpPort: 8080, httpsPort: 8443 };
 const PROXY = "portable-backend/proxy:2.11-1";
 
-function build(props: Partial<Omit<DockerServiceProps, "net" | "release" | "probe">> = {}) {
-  const { stack, net } = networkStack();
-  const release = new DockerRelease(stack, "release", { environment: "shop", image: "acme/api:1.4.2", toolsImage: "tools", app: APP, networks: [net.internal, net.edge], ready: [] });
-  const probe = new DockerProbe(stack, "probe", { environment: "shop", image: PROXY });
-  const service = new DockerService(stack, "service", { environment: "shop", net, release, probe, proxyImage: PROXY, site: LOCAL, healthPath: "/healthz", ...props });
+function build(props: Partial<Omit<DockerServiceProps, "network" | "release" | "probe">> = {}) {
+  const { stack, network } = networkStack();
+  const release = new DockerRelease(stack, "release", { name: "shop", image: "acme/api:1.4.2", toolsImage: "tools", variables: APP, networks: [network.internal, network.edge], ready: [] });
+  const probe = new DockerProbe(stack, "probe", { name: "shop", image: PROXY });
+  const service = new DockerService(stack, "service", { name: "shop", network, release, probe, proxyImage: PROXY, site: LOCAL, healthPath: "/healthz", ...props });
   const json = Testing.synth(stack);
   return { service, json, proxy: containerNamed(json, "shop-proxy"), route: containerNamed(json, "shop-route") };
 }
@@ -61,7 +61,7 @@ describe("left to its defaults, on this machine", () => {
     expect(caddyfile).toContain("health_uri /healthz");
   });
 
-  test("its certificates and table in <environment>-proxy-data, kept on destroy", () => {
+  test("its certificates and table in <name>-proxy-data, kept on destroy", () => {
     expect(proxy.volumes).toEqual([{ volume_name: "shop-proxy-data", container_path: "/data" }]);
     expect(JSON.parse(json).removed).toEqual([{ from: expect.stringMatching(/^docker_volume\.service_certificates_/), lifecycle: { destroy: false } }]);
   });

@@ -1,15 +1,15 @@
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageTransferJob } from "@cdktf/provider-google/lib/storage-transfer-job";
-import { GcpBucket } from "../../../constructs/gcp/bucket";
+import { GcpDataBucket } from "../../../constructs/gcp/bucket";
 import { GcpBucketCopy, GcpBucketCopyProps } from "../../../constructs/gcp/bucket-copy";
-import { bareStack, RUNTIME_ACCOUNT, synthesize } from "../../support/gcp-parts";
-import { onlyResource, resourcesOf } from "../../support/synthesized";
+import { RUNTIME_ACCOUNT } from "../../support/gcp-parts";
+import { bareStack, onlyResource, resourcesOf, synthesize } from "../../support/synthesized";
 
 // GcpBucketCopy alone: a bucket in a second location and the Storage Transfer job that keeps it a copy
 // of the source, with access to these two buckets only.
 function build(props: Partial<Omit<GcpBucketCopyProps, "source">> = {}) {
   const stack = bareStack();
-  const source = new GcpBucket(stack, "source", { name: "acme-shop-data", location: "europe-west3", runtimeAccount: RUNTIME_ACCOUNT, labels: { environment: "shop" } });
+  const source = new GcpDataBucket(stack, "source", { name: "acme-shop-data", location: "europe-west3", runtimeAccount: RUNTIME_ACCOUNT, labels: { environment: "shop" } });
   new GcpBucketCopy(stack, "copy", { source: source.bucket, location: "EU", schedule: "daily", retentionDays: 30, ...props });
   const json = synthesize(stack, {}).json;
   const ids = Object.fromEntries(resourcesOf(json, "google_storage_bucket").map(([id, b]) => [b.name, id]));

@@ -1,8 +1,8 @@
 import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
 import { GcpCache, GcpCacheProps } from "../../../constructs/gcp/cache";
 import { redisUrl } from "../../../constructs/parts";
-import { bareStack, referenceTo, synthesize, testNetwork } from "../../support/gcp-parts";
-import { onlyResource } from "../../support/synthesized";
+import { testNetwork } from "../../support/gcp-parts";
+import { bareStack, onlyResource, referenceTo, synthesize } from "../../support/synthesized";
 
 // GcpCache alone: Memorystore for Redis reached over the network's private service access only, with
 // AUTH and TLS, and protected unless told otherwise.

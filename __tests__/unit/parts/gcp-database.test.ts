@@ -5,8 +5,8 @@ import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-ins
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { DATABASE_FLAGS, GcpDatabase, GcpDatabaseProps } from "../../../constructs/gcp/database";
 import { databaseUrl } from "../../../constructs/parts";
-import { bareStack, referenceTo, synthesize, testNetwork } from "../../support/gcp-parts";
-import { onlyResource, resourcesOf } from "../../support/synthesized";
+import { testNetwork } from "../../support/gcp-parts";
+import { bareStack, onlyResource, referenceTo, resourcesOf, synthesize } from "../../support/synthesized";
 
 // GcpDatabase alone: Cloud SQL for PostgreSQL on the network's private address only, its backups, its
 // protection, and a password that is in no state, plan or synthesized file.

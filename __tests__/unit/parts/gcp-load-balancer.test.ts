@@ -4,7 +4,7 @@ import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-
 import { ComputeManagedSslCertificate } from "@cdktf/provider-google/lib/compute-managed-ssl-certificate";
 import { ComputeRegionNetworkEndpointGroup } from "@cdktf/provider-google/lib/compute-region-network-endpoint-group";
 import { certificateName, GcpLoadBalancer } from "../../../constructs/gcp/load-balancer";
-import { bareStack, referenceTo, synthesize } from "../../support/gcp-parts";
+import { bareStack, referenceTo, synthesize } from "../../support/synthesized";
 
 // GcpLoadBalancer alone: a global HTTPS load balancer for one domain in front of a Cloud Run service.
 const stack = bareStack();

@@ -1,8 +1,7 @@
 import { LoggingProjectBucketConfig } from "@cdktf/provider-google/lib/logging-project-bucket-config";
 import { LoggingProjectSink } from "@cdktf/provider-google/lib/logging-project-sink";
 import { DEFAULT_SINK_FILTER, GcpLogRouting, GcpLogRoutingProps } from "../../../constructs/gcp/logs";
-import { bareStack, synthesize } from "../../support/gcp-parts";
-import { onlyResource } from "../../support/synthesized";
+import { bareStack, onlyResource, synthesize } from "../../support/synthesized";
 
 // GcpLogRouting alone: the project's _Default sink routed to a log bucket in the location.
 function synth(props: Partial<GcpLogRoutingProps> = {}) {

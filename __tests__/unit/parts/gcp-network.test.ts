@@ -5,8 +5,8 @@ import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
 import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { GcpNetwork } from "../../../constructs/gcp/network";
-import { bareStack, NETWORK, referenceTo, testNetwork } from "../../support/gcp-parts";
-import { onlyResource, resourcesOf } from "../../support/synthesized";
+import { NETWORK, testNetwork } from "../../support/gcp-parts";
+import { bareStack, onlyResource, referenceTo, resourcesOf } from "../../support/synthesized";
 
 // GcpNetwork alone: the VPC, the subnet Cloud Run's private traffic goes through, the peering range of
 // Cloud SQL and Memorystore, a firewall that lets nothing in, and the runtime identity the parts grant to.

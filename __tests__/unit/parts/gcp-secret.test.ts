@@ -2,8 +2,7 @@ import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { ephemeralPassword } from "../../../constructs/gcp/ephemeral";
 import { regionalSecret } from "../../../constructs/gcp/secret";
-import { bareStack, synthesize } from "../../support/gcp-parts";
-import { onlyResource, resourcesOf } from "../../support/synthesized";
+import { bareStack, onlyResource, resourcesOf, synthesize } from "../../support/synthesized";
 
 // regionalSecret alone: a secret kept in one region, readable by the readers named, its value stored
 // unless it carries an ephemeral one.

@@ -4,8 +4,8 @@ import { CloudRunV2WorkerPool } from "@cdktf/provider-google/lib/cloud-run-v2-wo
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { GcpService, GcpServiceProps } from "../../../constructs/gcp/service";
-import { bareStack, referenceTo, RUNTIME_ACCOUNT, synthesize, testNetwork } from "../../support/gcp-parts";
-import { onlyResource, resourcesOf } from "../../support/synthesized";
+import { RUNTIME_ACCOUNT, testNetwork } from "../../support/gcp-parts";
+import { bareStack, onlyResource, referenceTo, resourcesOf, synthesize } from "../../support/synthesized";
 
 // GcpService alone: the app on Cloud Run with its variables (secret ones from Secret Manager), its
 // release job and workers, reached at its run.app URL or, with a domain, through a load balancer only.
@@ -104,7 +104,7 @@ test("its size, scaling (never fewer than replicas), command, health path and st
 });
 
 describe("a release command and workers", () => {
-  const props = { release: { command: ["migrate"] }, workers: { mailer: { command: ["mail"], replicas: 2 }, jobs: { command: ["jobs"] } }, cpu: "2", labels: { environment: "shop" } };
+  const props = { releaseCommand: { command: ["migrate"] }, workers: { mailer: { command: ["mail"], replicas: 2 }, jobs: { command: ["jobs"] } }, cpu: "2", labels: { environment: "shop" } };
   const { json } = build(props);
   const [jobId, job] = onlyResource(json, "google_cloud_run_v2_job");
   const token = (json: string) => onlyResource(json, "google_cloud_run_v2_job")[1].run_execution_token;
@@ -124,7 +124,7 @@ describe("a release command and workers", () => {
     expect(token(build(props).json)).toBe(token(json));
     expect(token(build({ ...props, image: IMAGE.replace("1.4.2", "1.4.3") }).json)).not.toBe(token(json));
     expect(token(build({ ...props, command: ["serve"] }).json)).not.toBe(token(json));
-    expect(token(build({ ...props, release: { command: ["migrate", "--all"] } }).json)).not.toBe(token(json));
+    expect(token(build({ ...props, releaseCommand: { command: ["migrate", "--all"] } }).json)).not.toBe(token(json));
     expect(token(build({ ...props, workers: { mailer: { command: ["mail"], replicas: 3 } } }).json)).not.toBe(token(json));
   });
 

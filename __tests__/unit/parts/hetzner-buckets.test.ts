@@ -1,10 +1,10 @@
-import { TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { Bucket } from "../../../.gen/providers/s3/bucket";
 import { HetznerBuckets, HetznerBucketsProps } from "../../../constructs/hetzner/bucket";
-import { resourcesOf } from "../../support/synthesized";
+import { bareStack, resourcesOf } from "../../support/synthesized";
 
 function synth(props: HetznerBucketsProps) {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = bareStack();
   const buckets = new HetznerBuckets(stack, "bucket", props);
   const json = Testing.synth(stack);
   return { buckets, json, parsed: JSON.parse(json) };

@@ -1,13 +1,14 @@
-import { TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { Zone } from "../../../.gen/providers/hcloud/zone";
 import { ZoneRrset } from "../../../.gen/providers/hcloud/zone-rrset";
-import { fqdn, HetznerDnsRecords, HetznerDnsRecordsProps } from "../../../constructs/dns/hetzner-dns";
-import { resourcesOf } from "../../support/synthesized";
+import { HetznerDnsRecords, HetznerDnsRecordsProps } from "../../../constructs/dns/hetzner-dns";
+import { recordDomain } from "../../../constructs/dns/record";
+import { bareStack, resourcesOf } from "../../support/synthesized";
 
 const addresses = { publicIpv4: ["203.0.113.7"], publicIpv6: ["2001:db8::1"] };
 
 function synth(props: Partial<HetznerDnsRecordsProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = bareStack();
   new HetznerDnsRecords(stack, "dns", { zone: "acme.de", record: "api", ...addresses, ...props });
   return Testing.synth(stack);
 }
@@ -43,6 +44,6 @@ test("a record only for the address families there are", () => {
 
 test("the apex is its record @, named as the zone", () => {
   expect(synth({ record: "@" })).toHaveResourceWithProperties(ZoneRrset, { name: "@", type: "A" });
-  expect(fqdn({ zone: "acme.de", record: "@" })).toBe("acme.de");
-  expect(fqdn({ zone: "acme.de", record: "api" })).toBe("api.acme.de");
+  expect(recordDomain({ zone: "acme.de", record: "@" })).toBe("acme.de");
+  expect(recordDomain({ zone: "acme.de", record: "api" })).toBe("api.acme.de");
 });

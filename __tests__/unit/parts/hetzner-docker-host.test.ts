@@ -1,13 +1,13 @@
-import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { TerraformOutput, Testing } from "cdktf";
 import { parse } from "yaml";
 import { Server } from "../../../.gen/providers/hcloud/server";
 import { HetznerDockerHost, HetznerDockerHostProps } from "../../../constructs/hetzner/docker-host";
 import { HetznerNetwork } from "../../../constructs/hetzner/network";
-import { onlyResource } from "../../support/synthesized";
+import { bareStack, onlyResource } from "../../support/synthesized";
 
 /** A Docker host on a network of its own; `props` changes the defaults below. */
 function build(props: Partial<HetznerDockerHostProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = bareStack();
   const network = new HetznerNetwork(stack, "network", { name: "shop", cidr: "10.10.0.0/16", location: "nbg1" });
   const host = new HetznerDockerHost(stack, "app", {
     name: "shop-app-1", serverType: "cx23", image: "debian-12", location: "nbg1", network, privateIp: network.addresses.app(1), firewallId: 7, ...props,

@@ -1,13 +1,13 @@
 import { DataTerraformRemoteStateLocal, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { HetznerHosts, HetznerHostsProps } from "../../../constructs/hetzner/hosts";
-import { resourcesOf } from "../../support/synthesized";
+import { bareStack, resourcesOf } from "../../support/synthesized";
 
 /** The machines' stack's state, as a stand-in: a local file. */
 const machinesState: HetznerHostsProps["machinesState"] = (scope, id) => new DataTerraformRemoteStateLocal(scope, id, { path: "machines.tfstate" });
 
 function build(props: Partial<HetznerHostsProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "t");
-  const hosts = new HetznerHosts(stack, "hosts", { environment: "shop", machinesState, cidr: "10.10.0.0/16", buckets: { location: "fsn1" }, ...props });
+  const stack = bareStack();
+  const hosts = new HetznerHosts(stack, "hosts", { name: "shop", machinesState, cidr: "10.10.0.0/16", buckets: { location: "fsn1" }, ...props });
   return { stack, hosts };
 }
 const synth = (props: Partial<HetznerHostsProps> = {}) => JSON.parse(Testing.synth(build(props).stack));

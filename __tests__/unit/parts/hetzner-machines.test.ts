@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { Firewall } from "../../../.gen/providers/hcloud/firewall";
 import { LoadBalancer } from "../../../.gen/providers/hcloud/load-balancer";
@@ -10,14 +10,14 @@ import { Volume } from "../../../.gen/providers/hcloud/volume";
 import { ZoneRrset } from "../../../.gen/providers/hcloud/zone-rrset";
 import { Bucket } from "../../../.gen/providers/s3/bucket";
 import { HetznerMachines, HetznerMachinesProps } from "../../../constructs/hetzner/machines";
-import { onlyResource, resourcesOf } from "../../support/synthesized";
+import { bareStack, onlyResource, resourcesOf } from "../../support/synthesized";
 
 const minimal: HetznerMachinesProps = {
   name: "shop", location: "fsn1", serverImage: "debian-12", network: { cidr: "10.10.0.0/16" }, buckets: { location: "fsn1" },
 };
 
 function synth(props: Partial<HetznerMachinesProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = bareStack();
   const machines = new HetznerMachines(stack, "machines", { ...minimal, ...props });
   const json = Testing.synth(stack);
   return { machines, json, parsed: JSON.parse(json) };

@@ -1,12 +1,12 @@
-import { TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { Firewall } from "../../../.gen/providers/hcloud/firewall";
 import { Network } from "../../../.gen/providers/hcloud/network";
 import { NetworkSubnet } from "../../../.gen/providers/hcloud/network-subnet";
 import { HetznerNetwork, HetznerNetworkProps } from "../../../constructs/hetzner/network";
-import { resourcesOf } from "../../support/synthesized";
+import { bareStack, resourcesOf } from "../../support/synthesized";
 
 const synth = (props: Partial<HetznerNetworkProps> = {}) => {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = bareStack();
   new HetznerNetwork(stack, "network", { name: "shop", cidr: "10.10.0.0/16", location: "fsn1", ...props });
   return Testing.synth(stack);
 };
@@ -49,7 +49,7 @@ test("app servers behind a load balancer take nothing from the internet but ssh"
 });
 
 test("a /24 network is the servers' subnet itself, with fixed addresses", () => {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = bareStack();
   const net = new HetznerNetwork(stack, "network", { name: "shop", cidr: "192.168.5.0/24", location: "hel1" });
   expect(net.addresses).toMatchObject({ subnet: "192.168.5.0/24", loadBalancer: "192.168.5.5", database: "192.168.5.10" });
   expect(net.addresses.app(2)).toBe("192.168.5.22");

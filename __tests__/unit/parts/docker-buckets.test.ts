@@ -1,15 +1,14 @@
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
-import { DockerObjectStore, DockerObjectStoreProps, s3ClientEnv } from "../../../constructs/docker/bucket";
+import { DockerBuckets, DockerBucketsProps, s3ClientEnv } from "../../../constructs/docker/bucket";
 import { containerNamed, labelsOf, networkName, networkStack, variablesOf } from "../../support/docker-parts";
-import { synthesize } from "../../support/gcp-parts";
-import { resourcesOf } from "../../support/synthesized";
+import { resourcesOf, synthesize } from "../../support/synthesized";
 
-// DockerObjectStore alone: one S3 server per environment on the internal network, holding its buckets.
-function build(props: Partial<Omit<DockerObjectStoreProps, "net">> = {}) {
-  const { stack, net } = networkStack();
-  const store = DockerObjectStore.of(stack, { environment: "shop", image: "portable-backend/versitygw:1.0.16-1", net, ...props });
-  return { stack, net, store };
+// DockerBuckets alone: one S3 server per environment on the internal network, holding its buckets.
+function build(props: Partial<Omit<DockerBucketsProps, "network">> = {}) {
+  const { stack, network } = networkStack();
+  const store = DockerBuckets.of(stack, { name: "shop", image: "portable-backend/versitygw:1.0.16-1", network, ...props });
+  return { stack, network, store };
 }
 
 describe("left to its defaults", () => {
@@ -41,18 +40,18 @@ describe("left to its defaults", () => {
     ]);
   });
 
-  test("its objects in <environment>-objects, kept on destroy", () => {
+  test("its objects in <name>-objects, kept on destroy", () => {
     expect(server.volumes).toEqual([{ volume_name: "shop-objects", container_path: "/data" }]);
     expect(resourcesOf(json, "docker_volume")).toEqual([]);
   });
 });
 
 test("one store per environment: made by the part that asks first, the same one for the next", () => {
-  const { stack, net, store } = build();
-  expect(DockerObjectStore.of(stack, { environment: "shop", image: "other", net })).toBe(store);
+  const { stack, network, store } = build();
+  expect(DockerBuckets.of(stack, { name: "shop", image: "other", network })).toBe(store);
   expect(resourcesOf(Testing.synth(stack), "docker_container")).toHaveLength(1);
   // In another scope (another backend), another store.
-  expect(DockerObjectStore.of(new Construct(stack, "elsewhere"), { environment: "shop", image: "other", net })).not.toBe(store);
+  expect(DockerBuckets.of(new Construct(stack, "elsewhere"), { name: "shop", image: "other", network })).not.toBe(store);
 });
 
 test("without the app's bucket (bucket: false) it holds the dumps only, and asking for the bucket fails", () => {

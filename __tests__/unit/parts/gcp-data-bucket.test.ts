@@ -2,20 +2,20 @@ import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageHmacKey } from "@cdktf/provider-google/lib/storage-hmac-key";
 import { GcpAccessLogBucket, GcpAccessLogBucketProps } from "../../../constructs/gcp/access-logs";
-import { GcpBucket, GcpBucketProps, suffixedBucketName } from "../../../constructs/gcp/bucket";
-import { bareStack, RUNTIME_ACCOUNT, synthesize } from "../../support/gcp-parts";
-import { resourcesOf } from "../../support/synthesized";
+import { GcpDataBucket, GcpDataBucketProps, suffixedBucketName } from "../../../constructs/gcp/bucket";
+import { RUNTIME_ACCOUNT } from "../../support/gcp-parts";
+import { bareStack, resourcesOf, synthesize } from "../../support/synthesized";
 
-// GcpBucket and the bucket of its access logs, alone: private buckets, what the runtime account may do,
+// GcpDataBucket and the bucket of its access logs, alone: private buckets, what the runtime account may do,
 // the S3 keys the app signs with, old versions and logs deleted after their time, and protection.
-function build(props: Partial<GcpBucketProps> = {}) {
+function build(props: Partial<GcpDataBucketProps> = {}) {
   const stack = bareStack();
-  const bucket = new GcpBucket(stack, "bucket", { name: "acme-shop-data", location: "EU", runtimeAccount: RUNTIME_ACCOUNT, ...props });
+  const bucket = new GcpDataBucket(stack, "bucket", { name: "acme-shop-data", location: "EU", runtimeAccount: RUNTIME_ACCOUNT, ...props });
   return { bucket, ...synthesize(stack, { name: bucket.name, accessKeyId: bucket.accessKeyId, secretAccessKey: bucket.secretAccessKey }) };
 }
 const buckets = (json: string) => resourcesOf(json, "google_storage_bucket").map(([, b]) => b);
 
-describe("GcpBucket left to its defaults", () => {
+describe("GcpDataBucket left to its defaults", () => {
   const { bucket, json, values } = build();
   const [[bucketId, config]] = resourcesOf(json, "google_storage_bucket");
   const [[hmacId]] = resourcesOf(json, "google_storage_hmac_key");
@@ -50,7 +50,7 @@ describe("GcpBucket left to its defaults", () => {
   });
 });
 
-test("GcpBucket: unversioned, another retention, labels; protect: false destroys it with its objects", () => {
+test("GcpDataBucket: unversioned, another retention, labels; protect: false destroys it with its objects", () => {
   const [config] = buckets(build({ versioning: false, noncurrentDays: 7, protect: false, labels: { environment: "shop" }, location: "europe-west3" }).json);
   expect(config).toMatchObject({
     location: "europe-west3", versioning: { enabled: false }, force_destroy: true, labels: { environment: "shop" },
@@ -62,7 +62,7 @@ describe("GcpAccessLogBucket, and a bucket that logs into it", () => {
   function logged(props: Partial<GcpAccessLogBucketProps> = {}) {
     const stack = bareStack();
     const accessLogs = new GcpAccessLogBucket(stack, "logs", { name: "acme-shop-access-logs", location: "europe-west3", retentionDays: 30, ...props });
-    new GcpBucket(stack, "bucket", { name: "acme-shop-data", location: "EU", runtimeAccount: RUNTIME_ACCOUNT, accessLogs });
+    new GcpDataBucket(stack, "bucket", { name: "acme-shop-data", location: "EU", runtimeAccount: RUNTIME_ACCOUNT, accessLogs });
     return synthesize(stack, {}).json;
   }
   const json = logged();
