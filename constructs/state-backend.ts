@@ -18,6 +18,7 @@ export function stateBackend(stack: TerraformStack, env: Environment, part: Stat
   switch (state.backend) {
     case "local":
       return new LocalBackend(stack, localConfig(env, part));
+    case "hetzner-object-storage":
     case "s3": {
       const backend = new S3Backend(stack, s3Config(env, part));
       backend.addOverride("use_lockfile", true);
@@ -41,6 +42,7 @@ export function remoteState(scope: Construct, id: string, env: Environment, part
   switch (env.state.backend) {
     case "local":
       return new DataTerraformRemoteStateLocal(scope, id, localConfig(env, part));
+    case "hetzner-object-storage":
     case "s3":
       return new DataTerraformRemoteStateS3(scope, id, s3Config(env, part));
     case "gcs":
@@ -56,7 +58,7 @@ const localConfig = (env: Environment, part: StatePart) => {
 // Hetzner Object Storage speaks S3 but is not AWS: skip the AWS-only checks, use path-style addressing,
 // and lock with a lock file in the bucket (no DynamoDB).
 const s3Config = (env: Environment, part: StatePart) => {
-  if (env.state.backend !== "s3") throw new Error("not an s3 state");
+  if (env.state.backend !== "hetzner-object-storage" && env.state.backend !== "s3") throw new Error("not an Object Storage state");
   const state = env.state;
   return {
     bucket: state.bucket,

@@ -18,5 +18,5 @@ export default defineEnvironment({
   protect: true,
   // Its own state bucket, in a Hetzner project of its own: a project's Object Storage keys reach every bucket in
   // it, so the keys a prod plan holds must not reach another environment's state (README "What a pull request can reach").
-  state: { backend: "s3", bucket: "acme-prod-tfstate", location: "fsn1", key: "hetzner-prod/terraform.tfstate" },
+  state: { backend: "hetzner-object-storage", bucket: "acme-prod-tfstate", location: "fsn1", key: "hetzner-prod/terraform.tfstate" },
 });

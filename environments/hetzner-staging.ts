@@ -18,5 +18,5 @@ export default defineEnvironment({
   protect: false,
   // Its own state bucket, in a Hetzner project of its own: a project's Object Storage keys reach every bucket in
   // it, so the keys a staging plan holds must not reach another environment's state (README "What a pull request can reach").
-  state: { backend: "s3", bucket: "acme-staging-tfstate", location: "fsn1", key: "hetzner-staging/terraform.tfstate" },
+  state: { backend: "hetzner-object-storage", bucket: "acme-staging-tfstate", location: "fsn1", key: "hetzner-staging/terraform.tfstate" },
 });

@@ -31,5 +31,5 @@ export default defineEnvironment({
   },
   protect: true,
   // State (it holds the generated passwords) in a private, versioned Hetzner Object Storage bucket.
-  state: { backend: "s3", bucket: "example-tfstate", location: "fsn1", key: "vps/terraform.tfstate" },
+  state: { backend: "hetzner-object-storage", bucket: "example-tfstate", location: "fsn1", key: "vps/terraform.tfstate" },
 });

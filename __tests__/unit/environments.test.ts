@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localImages } from "../../images/catalog";
-import { DEFAULT_POSTGRES_MAJOR, EnvironmentError, loadEnvironments, validateEnvironment } from "../../lib/environment";
+import { DEFAULT_POSTGRES_MAJOR, EnvironmentError, environmentWarnings, loadEnvironments, stateAddress, validateEnvironment } from "../../lib/environment";
 import local from "../../environments/local";
 import { VALID_HETZNER } from "../support/valid-environment";
 
@@ -70,9 +70,21 @@ describe("malformed environment files", () => {
     expect(message).toContain('dns.provider: "gcp" — provider "gcp" is headquartered in US; policy "eu-sovereign"');
   });
 
-  test("state in a non-EU bucket is refused", () => {
-    const message = problems({ ...valid, state: { backend: "s3", bucket: "acme-state", location: "hil" } });
-    expect(message).toContain('state.location: "hil" — "hil" (Hillsboro, OR, US) is outside what policy "eu" allows');
+  test("state in a non-EU bucket is refused, under the backend's name and its old one", () => {
+    for (const backend of ["hetzner-object-storage", "s3"]) {
+      const message = problems({ ...valid, state: { backend, bucket: "acme-state", location: "hil" } });
+      expect(message).toContain('state.location: "hil" — "hil" (Hillsboro, OR, US) is outside what policy "eu" allows');
+    }
+  });
+
+  test("state.backend \"s3\", the old name of hetzner-object-storage, still works, with a warning to rename it", () => {
+    const state = { bucket: "acme-state", location: "fsn1" };
+    const renamed = validateEnvironment({ ...valid, state: { backend: "hetzner-object-storage", ...state } }, "environments/new.ts");
+    const old = validateEnvironment({ ...valid, state: { backend: "s3", ...state } }, "environments/old.ts");
+    expect(stateAddress(old)).toBe(stateAddress(renamed).replace("new/", "old/"));
+    expect(environmentWarnings(old)).toContainEqual(expect.stringMatching(/^environments\/old\.ts: state\.backend "s3" is now called "hetzner-object-storage"/));
+    expect(environmentWarnings(renamed).join("\n")).not.toMatch(/state\.backend/);
+    expect(problems({ ...valid, state: { backend: "hetzner", ...state } })).toMatch(/state\.backend: "hetzner" — allowed: local, hetzner-object-storage, s3/);
   });
 
   test("all problems of a file at once, each with file, field, value and what is allowed", () => {

@@ -1,5 +1,5 @@
 import { HETZNER_OBJECT_STORAGE_LOCATIONS } from "../residency/hetzner";
-import { allowedLocations, BACKEND_TABLES, judgeLocation, Location, locationTable, providerRefusal, RESIDENCY_POLICIES } from "../residency";
+import { allowedLocations, judgeLocation, Location, locationTable, providerRefusal, RESIDENCY_POLICIES } from "../residency";
 import { Problem, valueAt } from "./problems";
 
 /** An environment `provider` with a location table (locationTable): built in, or a registered target's. */
@@ -88,13 +88,16 @@ export function residencyProblems(raw: unknown): Problem[] {
 
   // Where the Terraform state (which holds secrets) is stored.
   const backend = valueAt(raw, ["state", "backend"]);
-  if (typeof backend === "string" && Object.hasOwn(BACKEND_TABLES, backend)) {
-    const host = BACKEND_TABLES[backend as keyof typeof BACKEND_TABLES];
+  if (typeof backend === "string" && Object.hasOwn(STATE_TABLES, backend)) {
+    const host = STATE_TABLES[backend as keyof typeof STATE_TABLES];
     checkProvider(["state", "backend"], host);
     checkLocation(["state", "location"], host, bucketSites[host]!);
   }
   return dedupe(problems);
 }
+
+/** Whose location table judges where an environment's `state.backend` keeps the state. */
+const STATE_TABLES = { "hetzner-object-storage": "hetzner", s3: "hetzner", gcs: "gcp" } as const;
 
 /** The table that names an off-site store's location: Hetzner's or GCP's when it is theirs, else a country (Docker's table). */
 function offsiteTable(value: string): TableName {

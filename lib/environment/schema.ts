@@ -155,8 +155,12 @@ const gcpBackups = backups.extend({
 });
 
 export const localState = z.strictObject({ backend: z.literal("local"), path: z.string().optional() });
-const s3State = z.strictObject({
-  backend: z.literal("s3"),
+/**
+ * State in a Hetzner Object Storage bucket (Terraform's `s3` backend, with locking). `s3`, its first name,
+ * is still accepted: it named the protocol, not the store (a warning says to rename it).
+ */
+const objectStorageState = z.strictObject({
+  backend: z.literal(["hetzner-object-storage", "s3"]),
   bucket: z.string().min(3),
   /** Hetzner Object Storage location of the state bucket (fsn1, nbg1, hel1). */
   location: z.string(),
@@ -241,7 +245,7 @@ export const dockerEnvironment = z.strictObject({
   // The Docker object store keeps no object versions, so versioning defaults to off here; the
   // settings it would ignore (name, location, versioning: true) are refused in consistency.ts.
   bucket: orNone(bucket.extend({ versioning: z.boolean().default(false) })).default({ versioning: false }),
-  state: z.discriminatedUnion("backend", [localState, s3State]),
+  state: z.discriminatedUnion("backend", [localState, objectStorageState]),
 });
 
 export const hetznerEnvironment = z.strictObject({
@@ -273,7 +277,7 @@ export const hetznerEnvironment = z.strictObject({
    * servers can pull from, or loaded onto them (README "The Hetzner target"). `cache` is required with a cache.
    */
   images: z.strictObject({ postgres: image, proxy: image, backup: image, cache: image.optional() }),
-  state: z.discriminatedUnion("backend", [localState, s3State]),
+  state: z.discriminatedUnion("backend", [localState, objectStorageState]),
 });
 
 export const gcpEnvironment = z.strictObject({

@@ -27,7 +27,7 @@ export function sharedProblems(environments: readonly Environment[]): Map<string
     for (const other of others) first(states, other, env);
     const sharing = first(states, address, env);
     if (sharing) {
-      report(env, { field: "state", value: address, message: `the same state as ${sharing.file}: the two stacks would overwrite each other's state; give each its own ${env.state.backend === "local" ? "path" : env.state.backend === "s3" ? "key" : "prefix"}` });
+      report(env, { field: "state", value: address, message: `the same state as ${sharing.file}: the two stacks would overwrite each other's state; give each its own ${env.state.backend === "local" ? "path" : env.state.backend === "gcs" ? "prefix" : "key"}` });
     }
     if (env.state.backend !== "local") {
       const bucket = `${env.state.backend}:${env.state.bucket}`;

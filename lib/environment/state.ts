@@ -29,6 +29,7 @@ export function stateAddress(env: Environment, part: StatePart = "main"): string
   switch (state.backend) {
     case "local":
       return localStatePath(env, state.path, part);
+    case "hetzner-object-storage":
     case "s3":
       return `s3://${state.bucket}/${s3StateKey(env, state.key, part)}`;
     case "gcs":

@@ -3,11 +3,16 @@ import { Environment } from "./schema";
 
 /**
  * What an environment file allows but its team should know before relying on it, said by `npm run plan`:
- * backups that share the host's fate. A Docker host's dumps are on that host unless `backups.offsite`
+ * an old name it still uses, and backups that share the host's fate. A Docker host's dumps are on that host unless `backups.offsite`
  * names a store elsewhere (the local engine, a developer's machine, is exempt); Hetzner's have a copy in
  * another location unless the file says `offsite: false`.
  */
 export function environmentWarnings(env: Environment): string[] {
+  const renamed = env.state.backend === "s3" ? [`${env.file}: state.backend "s3" is now called "hetzner-object-storage" (the store, not its protocol); the old name still works`] : [];
+  return [...renamed, ...backupWarnings(env)];
+}
+
+function backupWarnings(env: Environment): string[] {
   const backups = hostBackups(env);
   if (!env.database || !backups || backups.copiedOffsite) return [];
   if (env.provider === "docker" && !env.host.url.startsWith("unix://")) {

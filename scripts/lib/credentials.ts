@@ -58,7 +58,7 @@ function needsOf(env: Environment, part: StatePart): Need[] {
   // Hetzner's records are its machines' stack's.
   if (env.dns?.provider === "hetzner" && !(env.provider === "hetzner" && part === "apps")) needs.push(HETZNER_API);
   if (env.dns?.provider === "gcp") needs.push(GOOGLE);
-  if (env.state.backend === "s3") needs.push(...S3_STATE);
+  if (env.state.backend === "hetzner-object-storage" || env.state.backend === "s3") needs.push(...S3_STATE);
   if (env.state.backend === "gcs") needs.push(GOOGLE);
   // The app's secrets are read at plan time (constructs/deployer-secrets.ts), by the stack the app is in.
   const hasApp = env.provider !== "hetzner" || part === "apps";
