@@ -39,8 +39,12 @@ export class EnvironmentStack extends TerraformStack {
  * which for prebuilt bindings differs from the version they were generated for.
  */
 export function pinProviderVersions(stack: TerraformStack): void {
-  pinProviders(stack, stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider));
+  pinProviders(stack, providersOf(stack));
 }
+
+/** Every provider configured in `stack`. */
+export const providersOf = (stack: TerraformStack): TerraformProvider[] =>
+  stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider);
 
 /** Pins `providers` of `stack` as pinProviderVersions does; a provider the mirror does not build is an error. */
 export function pinProviders(stack: TerraformStack, providers: readonly TerraformProvider[]): void {

@@ -1,10 +1,10 @@
-import { Construct, IConstruct } from "constructs";
-import { Aspects, TerraformOutput, TerraformProvider, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Environment, EnvironmentInput, stacksOf, validateEnvironment } from "../lib/environment";
 import { RESIDENCY_POLICIES } from "../lib/residency";
 import { appEnvironment } from "./app-environment";
-import { EnvironmentStack, pinProviders } from "./environment-stack";
+import { EnvironmentStack, pinProviders, providersOf } from "./environment-stack";
 import { BackendParts, BucketEndpoint, CacheEndpoint, DatabaseEndpoint } from "./parts";
 import { ResidencyAspect } from "./residency-aspect";
 import { targetFor } from "./targets";
@@ -136,8 +136,6 @@ function stacksBefore(stack: TerraformStack, env: Environment): EnvironmentStack
   const made = stacksOf(env).slice(0, -1).map((s) => app.node.tryFindChild(s.name));
   return made.every((s) => s instanceof EnvironmentStack && s.environment === env) ? made as EnvironmentStack[] : target.before(app, env);
 }
-
-const providersOf = (stack: TerraformStack) => stack.node.findAll().filter((c: IConstruct): c is TerraformProvider => c instanceof TerraformProvider);
 
 /** Terraform allows one default (unaliased) provider configuration per type in a module. */
 function duplicateProviders(stack: TerraformStack): string[] {
