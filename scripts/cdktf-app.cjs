@@ -7,10 +7,10 @@
 // - the project's TypeScript is compiled by esbuild once per file content (app-runner/compile.cjs).
 // A general loader such as tsx inspects every module Node loads instead, and turns on source maps, which
 // cdktf's token stack traces make expensive. NODE_OPTIONS=--enable-source-maps gives TypeScript lines.
-const Module = require("node:module");
 const { resolve } = require("node:path");
 const { CompileError, registerTypeScript } = require("./app-runner/compile.cjs");
 const { buildVendor, loadVendor, needsBuild, openVendor, recordPackages } = require("./app-runner/vendor.cjs");
+const { runMain } = require("./lib/node-internals.cjs");
 
 const [entry] = process.argv.slice(2);
 if (!entry) {
@@ -25,7 +25,7 @@ function run(vendor) {
   try {
     loadVendor(vendor);
     // As node itself runs a main module, so that `require.main === module` holds in the entry.
-    Module.runMain();
+    runMain();
   } catch (err) {
     // An error a person can fix from its message (lib/errors.ts: a bad environment file, a residency
     // violation) is printed as that message alone; any other keeps its stack.

@@ -201,6 +201,8 @@ describe("compose equivalent of the shipped local environment's stack (rolling r
       { container: `bench-compose-app-1-${hex}`, role: "app", healthcheck: true, oneShot: false },
       { container: `bench-compose-app-2-${hex}`, role: "app", healthcheck: true, oneShot: false },
     ]);
+    // Its healthcheck reports on scheduled backups every 30 s; neither deploy waits for it.
+    expect(project.services.filter((s) => s.role === "backup")).toEqual([{ container: "bench-compose-backup", role: "backup", healthcheck: false, oneShot: false }]);
   });
 
   test("what it still cannot express fails loudly", () => {

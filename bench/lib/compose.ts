@@ -41,6 +41,11 @@ export interface ComposeServiceSummary {
   readonly container: string;
   /** Its `io.portable-backend.role` label, if any. */
   readonly role?: string;
+  /**
+   * Counts as up only once healthy: it has a healthcheck and Terraform waits for it (wait = true), as
+   * compose's dependants do (service_healthy). The backup sidecar's healthcheck reports on its scheduled
+   * backups every 30 s and gates nothing (wait = false): it counts once running.
+   */
   readonly healthcheck: boolean;
   /** Runs once to completion (must_run = false), its exit code checked. */
   readonly oneShot: boolean;
@@ -266,7 +271,7 @@ export function composeFromStack(stack: Json, env: string): ComposeProject {
     }
     services[name] = s;
     const role = labelMap(c.labels)[ROLE_LABEL_KEY];
-    summary.push({ container: s.container_name, ...(role ? { role } : {}), healthcheck: c.healthcheck !== undefined, oneShot });
+    summary.push({ container: s.container_name, ...(role ? { role } : {}), healthcheck: c.healthcheck !== undefined && c.wait === true, oneShot });
   }
   return { compose: { services, networks, volumes }, files, secrets, services: summary, resolved };
 }

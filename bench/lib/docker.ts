@@ -45,7 +45,7 @@ export interface HealthTarget {
   readonly env: string;
   /**
    * The environment's containers (composeFromStack's summary): long-running ones must be running, and
-   * healthy when they have a healthcheck; one-shot ones must have exited 0. Found by their role label
+   * healthy when they have a healthcheck Terraform waits for; one-shot ones must have exited 0. Found by their role label
    * (the app's containers carry their release's id in their names, which only Terraform knows), as many
    * of each role as the stack has; by name when a container has no role.
    */
@@ -56,7 +56,7 @@ export interface HealthTarget {
 
 /**
  * Waits until an environment is up: every long-running container running (healthy where it has a
- * healthcheck), every one-shot container exited 0, and the app answering healthy through the proxy.
+ * healthcheck that Terraform waits for), every one-shot container exited 0, and the app answering healthy through the proxy.
  * The same check for every way of deploying, so "deployed" means the same thing for each. A one-shot
  * container that exited with another code fails at once (Terraform fails the deploy there).
  */

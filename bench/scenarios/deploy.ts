@@ -92,7 +92,7 @@ export async function deployBench(ctx: BenchContext): Promise<ScenarioResult> {
       ],
       notes: [
         `plain terraform apply: ${seconds(results.terraform.wallMs.median)} (${tfRatio.toFixed(2)}× compose): the rest of cdktf deploy is the CLI and synth`,
-        "healthy = every long-running container running and healthy where it has a healthcheck, every one-shot container (probe-install, ready, route) exited 0, and /healthz through the proxy answering ok (the same poll for all three)",
+        "healthy = every long-running container running, and healthy where Terraform waits for its healthcheck (not the backup sidecar's, which reports on its scheduled backups every 30 s and gates nothing), every one-shot container (probe-install, ready, route) exited 0, and /healthz through the proxy answering ok (the same poll for all three)",
         "each run starts from nothing (no containers, networks, volumes, empty state) in a project already initialized (terraform init done once, before)",
         ...notes,
       ],

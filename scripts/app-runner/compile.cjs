@@ -4,8 +4,8 @@
 // recompiles one file. The packages the app imports are bundled separately (vendor.cjs).
 const { createHash } = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
-const Module = require("node:module");
 const { dirname, join, relative } = require("node:path");
+const { registerCompiler } = require("../lib/node-internals.cjs");
 
 const ROOT = join(__dirname, "..", "..");
 const CACHE = join(ROOT, "node_modules", ".cache", "portable-backend-app");
@@ -60,7 +60,7 @@ function transform(source, filename) {
 
 /** Lets Node require TypeScript files. */
 function registerTypeScript() {
-  Module._extensions[".ts"] = (module, filename) => module._compile(compile(filename), filename);
+  registerCompiler(".ts", compile);
 }
 
 module.exports = { CACHE, ROOT, CompileError, registerTypeScript, writeAtomically };

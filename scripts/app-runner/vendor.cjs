@@ -11,8 +11,9 @@
 // instance: a package the bundle lacks still gets the bundle's cdktf.
 const { createHash } = require("node:crypto");
 const { readdirSync, readFileSync, rmSync, statSync } = require("node:fs");
-const Module = require("node:module");
+const { isBuiltin } = require("node:module");
 const { dirname, join, resolve, sep } = require("node:path");
+const { recordResolutions, runCommonJs, seedModuleCache, wrapModule } = require("../lib/node-internals.cjs");
 const { CACHE, ROOT, writeAtomically } = require("./compile.cjs");
 const { cachedScript } = require("./v8-cache.cjs");
 
@@ -132,33 +133,20 @@ function prune() {
 /** Makes the bundle's packages what Node's require returns for their files; the bundle runs with V8's code cache. */
 function loadVendor(vendor) {
   if (!vendor.built || vendor.built.failed) return;
-  const script = cachedScript(Module.wrap(readFileSync(vendor.code, "utf8")), vendor.code, join(CACHE, vendor.built.codeCache));
-  const bundle = new Module(vendor.code, null);
-  bundle.filename = vendor.code;
-  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(vendor.code), bundle, vendor.code, dirname(vendor.code));
-  for (const file of vendor.built.files) {
-    if (Module._cache[file]) continue;
-    const entry = new Module(file, null);
-    entry.filename = file;
-    entry.loaded = true;
-    entry.paths = Module._nodeModulePaths(dirname(file));
-    Object.defineProperty(entry, "exports", { get: () => bundle.exports[file] });
-    Module._cache[file] = entry;
-  }
+  const script = cachedScript(wrapModule(readFileSync(vendor.code, "utf8")), vendor.code, join(CACHE, vendor.built.codeCache));
+  const bundle = runCommonJs(script, vendor.code);
+  for (const file of vendor.built.files) seedModuleCache(file, () => bundle.exports[file]);
 }
 
 /** Notes every package file a project file requires; on exit, adds new ones to the entry's record. */
 function recordPackages(vendor) {
   const known = new Set(vendor.packages.map(([request]) => request));
   const found = [];
-  const load = Module._load;
-  Module._load = function (request, parent, isMain) {
-    if (!known.has(request) && isPackageRequest(request, parent)) {
-      known.add(request);
-      found.push([request, Module._resolveFilename(request, parent, isMain)]);
-    }
-    return load.call(this, request, parent, isMain);
-  };
+  recordResolutions((request, parent, resolveFile) => {
+    if (known.has(request) || !isPackageRequest(request, parent)) return;
+    known.add(request);
+    found.push([request, resolveFile()]);
+  });
   process.once("exit", () => {
     if (!found.length) return;
     try {
@@ -175,7 +163,7 @@ function recordPackages(vendor) {
 function isPackageRequest(request, parent) {
   const from = parent?.filename;
   if (!from || from.includes(IN_PACKAGE) || RUNNER.some((r) => from === r || from.startsWith(r))) return false;
-  return !/^[./]/.test(request) && !Module.isBuiltin(request);
+  return !/^[./]/.test(request) && !isBuiltin(request);
 }
 
 module.exports = { buildVendor, loadVendor, needsBuild, openVendor, recordPackages };
