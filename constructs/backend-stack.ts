@@ -3,6 +3,7 @@ import { Environment, stacksOf } from "../lib/environment";
 import { ExpectedError } from "../lib/errors";
 import { EnvironmentStack } from "./environment-stack";
 import { PortableBackend } from "./portable-backend";
+import { describeViolation } from "./residency-aspect";
 import { targetFor } from "./targets";
 
 export { EnvironmentStack, pinProviderVersions } from "./environment-stack";
@@ -49,9 +50,9 @@ export function enforceResidency(stacks: readonly EnvironmentStack[]): void {
   for (const stack of stacks) {
     for (const node of stack.node.findAll()) stack.residency.visit(node);
   }
-  const violations = stacks.flatMap((s) => s.residency.violations.map((v) => ({ policy: s.residency.policy.name, ...v })));
+  const violations = stacks.flatMap((s) => s.residency.violations);
   if (violations.length > 0) {
-    const lines = violations.map((v) => `  - ${v.path}: ${v.attribute} = "${v.value}" — ${v.reason}`);
+    const lines = violations.map((v) => `  - ${describeViolation(v)}`);
     throw new ResidencyError(`Residency policy violated; nothing was synthesized:\n${lines.join("\n")}`);
   }
 }

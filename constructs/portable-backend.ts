@@ -6,7 +6,7 @@ import { RESIDENCY_POLICIES } from "../lib/residency";
 import { appEnvironment } from "./app-environment";
 import { EnvironmentStack, pinProviders, providersOf } from "./environment-stack";
 import { BackendParts, BucketEndpoint, CacheEndpoint, DatabaseEndpoint } from "./parts";
-import { ResidencyAspect } from "./residency-aspect";
+import { describeViolation, ResidencyAspect } from "./residency-aspect";
 import { targetFor } from "./targets";
 
 /** What an environment file says, with `state` left out (the stack's state is its own). */
@@ -113,7 +113,7 @@ export class PortableBackend extends Construct {
     const residency = new ResidencyAspect(RESIDENCY_POLICIES[env.residency]);
     Aspects.of(this).add(residency);
     this.node.addValidation({
-      validate: () => residency.violations.map((v) => `residency policy "${residency.policy.name}": ${v.path}: ${v.attribute} = "${v.value}" — ${v.reason}`),
+      validate: () => residency.violations.map((v) => `residency policy "${residency.policy.name}": ${describeViolation(v)}`),
     });
   }
 }

@@ -26,6 +26,9 @@ export interface Violation {
   readonly reason: string;
 }
 
+/** A violation as messages show it: `path: attribute = "value" — reason`. */
+export const describeViolation = (v: Violation): string => `${v.path}: ${v.attribute} = "${v.value}" — ${v.reason}`;
+
 /** A location value as far as synth can know it: the literal it comes to, or why it cannot be known. */
 type Evaluated = { readonly value: string } | { readonly unknown: string };
 
